@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Packs tend as npm would publish it, installs the tarball into a scratch copy
+# of test/consumer, and uses it with import, require and its declarations.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
+cp -r test/consumer/. "$work/app"
+cd "$work/app"
+npm install --silent --no-audit --no-fund "$work/$tarball" "typescript@$(node -p "require('$root/node_modules/typescript/package.json').version")" "@types/node@$(node -p "require('$root/node_modules/@types/node/package.json').version")"
+node esm.mjs
+node cjs.cjs
+npx --no-install tsc -p tsconfig.json
+echo 'types: ok'

@@ -1,0 +1,322 @@
+/**
+ * One instance of an app across its restarts: the state machine, the
+ * readiness wait, the two-phase stop and the carrying out of restart
+ * decisions. The decision itself is the pure `decide()`.
+ */
+import { CrashLoopError, ExitedError, NoIpcError, ReadyTimeoutError, TendError } from '../errors.js'
+import { LineSplitter } from '../logs/line-splitter.js'
+import { decide, EMPTY_HISTORY, type RestartHistory } from '../restart/policy.js'
+import type { ChildExit, Runner, RunningChild } from '../runners/runner.js'
+import type { ExitReason, NormalizedSpec, ProcessInfo, Status, SupervisorEvents } from '../types.js'
+import { canTransition, isRunning } from './status.js'
+
+/** What a process needs from the supervisor that owns it. */
+export interface ProcessHost {
+  readonly runner: Runner
+  emit<E extends keyof SupervisorEvents>(event: E, payload: Parameters<SupervisorEvents[E]>[0]): void
+  hasListeners(event: keyof SupervisorEvents): boolean
+  childEnv(spec: NormalizedSpec, instance: number): Record<string, string>
+  onLine(process: ManagedProcess, stream: 'out' | 'err', line: string): void
+  info(process: ManagedProcess): ProcessInfo
+}
+
+interface StopRequest {
+  readonly reason: ExitReason
+  readonly done: Promise<void>
+}
+
+export class ManagedProcess {
+  readonly id: number
+  readonly instance: number
+  spec: NormalizedSpec
+  restarts = 0
+  cpu = 0
+  memory = 0
+  startedAt: number | null = null
+  exitCode: number | null = null
+  exitSignal: NodeJS.Signals | null = null
+  nextRestartAt: number | null = null
+  /** Why the process last failed (errored, or exited for good). */
+  lastError: TendError | null = null
+
+  readonly #host: ProcessHost
+  #status: Status = 'stopped'
+  #child: RunningChild | null = null
+  #history: RestartHistory = EMPTY_HISTORY
+  #restartTimer: NodeJS.Timeout | null = null
+  #stopRequest: StopRequest | null = null
+  /** Aborted when the current run ends (exit or stop): ends its readiness wait. */
+  #run: AbortController | null = null
+  #spawning: Promise<void> | null = null
+  readonly #waiters = new Set<() => void>()
+
+  constructor(host: ProcessHost, spec: NormalizedSpec, id: number, instance: number) {
+    this.#host = host
+    this.spec = spec
+    this.id = id
+    this.instance = instance
+  }
+
+  get status(): Status {
+    return this.#status
+  }
+  get pid(): number | null {
+    return this.#child?.pid ?? null
+  }
+  get unstableRestarts(): number {
+    return this.#history.unstableRestarts
+  }
+  get child(): RunningChild | null {
+    return this.#child
+  }
+
+  // ------------------------------------------------------------ transitions
+
+  #transition(to: Status): void {
+    const from = this.#status
+    if (from === to) return
+    if (!canTransition(from, to)) throw new Error(`tend internal error: process ${this.id} cannot go from ${from} to ${to}`)
+    this.#status = to
+    for (const wake of [...this.#waiters]) wake()
+  }
+
+  #emit<E extends keyof SupervisorEvents>(event: E, extra: Omit<Parameters<SupervisorEvents[E]>[0], 'process' | 'at'>): void {
+    if (!this.#host.hasListeners(event)) return
+    this.#host.emit(event, { process: this.#host.info(this), at: Date.now(), ...extra })
+  }
+
+  /** Resolves when `predicate` holds, re-checked on every status change. */
+  waitUntil(predicate: () => boolean, signal?: AbortSignal): Promise<void> {
+    if (predicate()) return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      const wake = (): void => {
+        if (!predicate()) return
+        cleanup()
+        resolve()
+      }
+      const onAbort = (): void => {
+        cleanup()
+        reject(signal!.reason)
+      }
+      const cleanup = (): void => {
+        this.#waiters.delete(wake)
+        signal?.removeEventListener('abort', onAbort)
+      }
+      if (signal?.aborted) return reject(signal.reason)
+      this.#waiters.add(wake)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  /** Resolves once online; rejects with the reason when the process ends errored or stopped instead. */
+  async untilOnline(signal?: AbortSignal): Promise<void> {
+    await this.waitUntil(() => this.#status === 'online' || this.#status === 'errored' || this.#status === 'stopped', signal)
+    if (this.#status !== 'online') throw this.lastError ?? new ExitedError(this.spec.name, this.id, this.exitCode, this.exitSignal)
+  }
+
+  // ------------------------------------------------------------ running
+
+  /** Starts a run now (from stopped, errored or waiting-restart). Returns at once; see untilOnline(). */
+  launch(): void {
+    if (this.#restartTimer) clearTimeout(this.#restartTimer)
+    this.#restartTimer = null
+    this.nextRestartAt = null
+    this.lastError = null
+    this.#transition('launching')
+    this.#spawning = this.#spawn()
+  }
+
+  async #spawn(): Promise<void> {
+    const run = new AbortController()
+    this.#run = run
+    this.startedAt = Date.now()
+    let child: RunningChild
+    try {
+      child = await this.#host.runner.spawn(
+        { spec: this.spec, id: this.id, instance: this.instance, env: this.#host.childEnv(this.spec, this.instance) },
+        {
+          onMessage: (message) => this.#onMessage(run, message),
+          onException: (error) => this.#emit('process:exception', { error }),
+        },
+      )
+    } catch (error) {
+      this.#run = null
+      this.lastError = error as TendError
+      this.#transition('errored')
+      this.#emit('process:errored', { error: this.lastError })
+      return
+    }
+    this.#child = child
+    this.#pipe(child, 'out')
+    this.#pipe(child, 'err')
+    void child.exited.then((exit) => this.#onExit(child, exit))
+    this.#emit('process:spawn', {})
+    if (this.#stopRequest) return // a stop came while spawning: it takes over from here
+    void this.#awaitReady(run, child)
+  }
+
+  #readyResolver: (() => void) | null = null
+
+  #onMessage(run: AbortController, message: unknown): void {
+    if (message === 'ready' && this.#run === run) this.#readyResolver?.()
+    this.#emit('process:message', { message })
+  }
+
+  async #awaitReady(run: AbortController, child: RunningChild): Promise<void> {
+    const { waitReady, listenTimeout } = this.spec
+    const ready = waitReady ? new Promise<void>((resolve) => (this.#readyResolver = resolve)) : child.online
+    let timer: NodeJS.Timeout | undefined
+    const outcome = await Promise.race([
+      ready.then(() => 'ready' as const),
+      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), listenTimeout))),
+      new Promise<'ended'>((resolve) => run.signal.addEventListener('abort', () => resolve('ended'), { once: true })),
+    ])
+    clearTimeout(timer)
+    this.#readyResolver = null
+    if (outcome === 'ended' || this.#run !== run || this.#status !== 'launching') return
+    if (outcome === 'ready') {
+      this.#transition('online')
+      this.#emit('process:online', {})
+      return
+    }
+    await this.#terminate('ready-timeout')
+    this.lastError = new ReadyTimeoutError(this.spec.name, this.id, listenTimeout)
+    if ((this.#status as Status) === 'stopping') {
+      this.#transition('errored')
+      this.#emit('process:errored', { error: this.lastError })
+    }
+  }
+
+  #pipe(child: RunningChild, stream: 'out' | 'err'): void {
+    const readable = stream === 'out' ? child.stdout : child.stderr
+    if (!readable) return
+    const splitter = new LineSplitter((line) => this.#host.onLine(this, stream, line))
+    readable.on('data', (chunk: Buffer) => splitter.push(chunk))
+    readable.once('end', () => splitter.end())
+    readable.on('error', () => splitter.end())
+  }
+
+  #onExit(child: RunningChild, exit: ChildExit): void {
+    if (child !== this.#child) return
+    this.#child = null
+    this.#run?.abort()
+    this.#run = null
+    this.exitCode = exit.code
+    this.exitSignal = exit.signal
+    const uptime = this.startedAt === null ? 0 : Date.now() - this.startedAt
+    if (this.#stopRequest) {
+      this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: this.#stopRequest.reason })
+      return // the stopper decides what comes next
+    }
+    const decision = decide({ ...exit, uptime }, this.#history, this.spec)
+    this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: decision.reason })
+    if (decision.action === 'stop') {
+      this.lastError = new ExitedError(this.spec.name, this.id, exit.code, exit.signal)
+      this.#transition('stopped')
+      this.#emit('process:stopped', {})
+    } else if (decision.action === 'give-up') {
+      this.lastError = new CrashLoopError(this.spec.name, this.id, { restarts: this.restarts, exitCode: exit.code, signal: exit.signal })
+      this.#transition('errored')
+      this.#emit('process:errored', { error: this.lastError })
+    } else {
+      this.#history = decision.history
+      this.restarts++
+      this.#scheduleRestart(decision.delay, decision.history.attempt, decision.reason)
+    }
+  }
+
+  #scheduleRestart(delay: number, attempt: number, reason: ExitReason): void {
+    this.#transition('waiting-restart')
+    this.nextRestartAt = Date.now() + delay
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = null
+      if (this.#status === 'waiting-restart') this.launch()
+    }, delay)
+    this.#emit('process:restart', { delay, attempt, reason })
+  }
+
+  // ------------------------------------------------------------ stopping
+
+  /**
+   * Stops the current run, if any: `killSignal` (or the 'shutdown' message),
+   * then SIGKILL after `killTimeout`. Leaves the status at 'stopping' (or
+   * where it was when nothing ran) for the caller to move on.
+   */
+  async #terminate(reason: ExitReason): Promise<void> {
+    if (this.#stopRequest) return this.#stopRequest.done
+    if (!isRunning(this.#status)) return
+    let finish!: () => void
+    const request: StopRequest = { reason, done: new Promise<void>((resolve) => (finish = resolve)) }
+    this.#stopRequest = request
+    this.#transition('stopping')
+    try {
+      if (this.#spawning) await this.#spawning
+      const child = this.#child
+      if (child) {
+        const { killSignal, killTimeout, shutdownWithMessage } = this.spec
+        if (shutdownWithMessage && child.connected) child.send('shutdown').catch(() => child.kill(killSignal))
+        else child.kill(killSignal)
+        const escalate = setTimeout(() => child.kill('SIGKILL'), killTimeout)
+        await child.exited
+        clearTimeout(escalate)
+      }
+    } finally {
+      this.#stopRequest = null
+      finish()
+    }
+  }
+
+  /** Stops the process for good (until launched again). Idempotent. */
+  async stop(reason: ExitReason = 'stop'): Promise<void> {
+    if (this.#status === 'waiting-restart') {
+      if (this.#restartTimer) clearTimeout(this.#restartTimer)
+      this.#restartTimer = null
+      this.nextRestartAt = null
+      this.#transition('stopped')
+      this.#emit('process:stopped', {})
+      return
+    }
+    if (!isRunning(this.#status)) return
+    if (this.#stopRequest) {
+      await this.#stopRequest.done
+      return this.stop(reason)
+    }
+    await this.#terminate(reason)
+    if (this.#status === 'stopping') {
+      this.#transition('stopped')
+      this.#emit('process:stopped', {})
+    }
+  }
+
+  /** Stops the current run (if any) and starts a new one; clears the crash history. */
+  async restart(reason: ExitReason = 'restart'): Promise<void> {
+    const wasRunning = isRunning(this.#status)
+    if (wasRunning) await this.#terminate(reason)
+    this.#history = EMPTY_HISTORY
+    if (wasRunning) this.restarts++
+    this.launch()
+  }
+
+  /** Sends a signal to the running process (not its group). Returns false when it is not running. */
+  signal(signal: NodeJS.Signals): boolean {
+    if (!this.#child) return false
+    this.#child.signal(signal)
+    return true
+  }
+
+  /** Sends an IPC message. Returns false when it is not running. */
+  async send(message: unknown): Promise<boolean> {
+    const child = this.#child
+    if (!child) return false
+    if (!child.connected) throw new NoIpcError(this.id, this.spec.name)
+    await child.send(message)
+    return true
+  }
+
+  /** Everything this process holds: timers. Called once it is stopped for good. */
+  dispose(): void {
+    if (this.#restartTimer) clearTimeout(this.#restartTimer)
+    this.#restartTimer = null
+    this.#waiters.clear()
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Every error tend throws is a `TendError` with a stable `code`. Match on the
+ * code (or use `instanceof`), never on the message: messages may improve.
+ * All codes are listed in docs/errors.md, and a test keeps the two in step.
+ */
+
+/** The stable error codes, one per error class. */
+export const ERROR_CODES = [
+  'TEND_ERR_INVALID_SPEC',
+  'TEND_ERR_INVALID_ARGUMENT',
+  'TEND_ERR_NOT_FOUND',
+  'TEND_ERR_EXISTS',
+  'TEND_ERR_SPAWN',
+  'TEND_ERR_READY_TIMEOUT',
+  'TEND_ERR_CRASH_LOOP',
+  'TEND_ERR_EXITED',
+  'TEND_ERR_NO_IPC',
+  'TEND_ERR_CLOSED',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+export class TendError extends Error {
+  readonly code: ErrorCode
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'TendError'
+    this.code = code
+  }
+}
+
+/** A spec (or one field of it) is not valid. `option` names the field. */
+export class InvalidSpecError extends TendError {
+  readonly option: string | undefined
+  readonly app: string | undefined
+  constructor(message: string, fields: { option?: string; app?: string } = {}) {
+    super('TEND_ERR_INVALID_SPEC', message)
+    this.name = 'InvalidSpecError'
+    this.option = fields.option
+    this.app = fields.app
+  }
+}
+
+/** An argument of a Supervisor method (not a spec) is not valid. */
+export class InvalidArgumentError extends TendError {
+  readonly argument: string
+  constructor(argument: string, message: string) {
+    super('TEND_ERR_INVALID_ARGUMENT', message)
+    this.name = 'InvalidArgumentError'
+    this.argument = argument
+  }
+}
+
+/** A target (id, app name, namespace) matched nothing. */
+export class NotFoundError extends TendError {
+  readonly target: unknown
+  constructor(target: unknown) {
+    super('TEND_ERR_NOT_FOUND', `No process or app matches ${JSON.stringify(target)}`)
+    this.name = 'NotFoundError'
+    this.target = target
+  }
+}
+
+/** `start()` of an app name that is already registered. */
+export class ExistsError extends TendError {
+  readonly app: string
+  constructor(app: string) {
+    super('TEND_ERR_EXISTS', `An app named "${app}" already exists; restart, reload or delete it instead`)
+    this.name = 'ExistsError'
+    this.app = app
+  }
+}
+
+/** The operating system could not start the process (missing interpreter, not executable, bad cwd…). */
+export class SpawnError extends TendError {
+  readonly app: string
+  readonly command: string
+  readonly errno: string | undefined
+  constructor(app: string, command: string, cause: unknown) {
+    const errno = (cause as NodeJS.ErrnoException | undefined)?.code
+    const detail = cause instanceof Error ? cause.message : String(cause)
+    super('TEND_ERR_SPAWN', `Could not spawn "${command}" for app "${app}": ${detail}`, { cause })
+    this.name = 'SpawnError'
+    this.app = app
+    this.command = command
+    this.errno = errno
+  }
+}
+
+/** A process did not become ready (sent `'ready'` or started listening) within `listenTimeout`. */
+export class ReadyTimeoutError extends TendError {
+  readonly app: string
+  readonly id: number
+  readonly timeout: number
+  constructor(app: string, id: number, timeout: number) {
+    super('TEND_ERR_READY_TIMEOUT', `Process ${id} of app "${app}" was not ready within ${timeout} ms`)
+    this.name = 'ReadyTimeoutError'
+    this.app = app
+    this.id = id
+    this.timeout = timeout
+  }
+}
+
+/** A process exited unstably `maxRestarts` times in a row and tend stopped restarting it. */
+export class CrashLoopError extends TendError {
+  readonly app: string
+  readonly id: number
+  readonly restarts: number
+  readonly exitCode: number | null
+  readonly signal: NodeJS.Signals | null
+  constructor(app: string, id: number, fields: { restarts: number; exitCode: number | null; signal: NodeJS.Signals | null }) {
+    const how = fields.signal ? `signal ${fields.signal}` : `code ${fields.exitCode}`
+    super(
+      'TEND_ERR_CRASH_LOOP',
+      `Process ${id} of app "${app}" kept exiting (last with ${how}) and was given up after ${fields.restarts} restarts`,
+    )
+    this.name = 'CrashLoopError'
+    this.app = app
+    this.id = id
+    this.restarts = fields.restarts
+    this.exitCode = fields.exitCode
+    this.signal = fields.signal
+  }
+}
+
+/**
+ * A process exited while an operation was waiting for it to come online, and
+ * its restart policy does not bring it back (`autorestart: false`, or the exit
+ * code is in `stopExitCodes`).
+ */
+export class ExitedError extends TendError {
+  readonly app: string
+  readonly id: number
+  readonly exitCode: number | null
+  readonly signal: NodeJS.Signals | null
+  constructor(app: string, id: number, exitCode: number | null, signal: NodeJS.Signals | null) {
+    const how = signal ? `signal ${signal}` : `code ${exitCode}`
+    super('TEND_ERR_EXITED', `Process ${id} of app "${app}" exited with ${how} before it was online`)
+    this.name = 'ExitedError'
+    this.app = app
+    this.id = id
+    this.exitCode = exitCode
+    this.signal = signal
+  }
+}
+
+/** `send()` to a process that has no IPC channel (not a node script, or it closed the channel). */
+export class NoIpcError extends TendError {
+  readonly id: number
+  constructor(id: number, app: string) {
+    super('TEND_ERR_NO_IPC', `Process ${id} of app "${app}" has no IPC channel to send to`)
+    this.name = 'NoIpcError'
+    this.id = id
+  }
+}
+
+/** The Supervisor was closed; it takes no more operations. */
+export class ClosedError extends TendError {
+  constructor() {
+    super('TEND_ERR_CLOSED', 'The supervisor is closed')
+    this.name = 'ClosedError'
+  }
+}

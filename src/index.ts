@@ -1,0 +1,18 @@
+export { Supervisor } from './supervisor.js'
+export type { LogsOptions, WaitForOptions } from './supervisor.js'
+export {
+  TendError,
+  InvalidSpecError,
+  InvalidArgumentError,
+  NotFoundError,
+  ExistsError,
+  SpawnError,
+  ReadyTimeoutError,
+  CrashLoopError,
+  ExitedError,
+  NoIpcError,
+  ClosedError,
+  ERROR_CODES,
+} from './errors.js'
+export type { ErrorCode } from './errors.js'
+export type * from './types.js'

@@ -1,0 +1,118 @@
+/**
+ * Fork mode: each process is a child of the host, spawned directly (no
+ * shell) with stdout and stderr piped, an IPC channel for node scripts, and
+ * its own process group so a stop reaches grandchildren.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { debuglog } from 'node:util'
+import { SpawnError } from '../errors.js'
+import { assetPath } from './assets.js'
+import { sendSignal } from './process-group.js'
+import type { ChildExit, ChildHooks, Runner, RunningChild, SpawnRequest } from './runner.js'
+
+const debug = debuglog('tend')
+
+/** How long an exited child's pipes may stay open (held by a daemonized grandchild) before we stop waiting. */
+const DRAIN_GRACE_MS = 1000
+
+function isExceptionReport(message: unknown): message is { type: 'tend:exception'; error: { name: string; message: string; stack?: string } } {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'tend:exception'
+}
+
+export function commandLine(request: SpawnRequest): { command: string; args: string[] } {
+  const { spec } = request
+  if (spec.interpreter === null) return { command: spec.script, args: [...spec.args] }
+  const preload = spec.isNode ? ['--require', assetPath('fork-preload.cjs')] : []
+  return { command: spec.interpreter, args: [...spec.interpreterArgs, ...preload, spec.script, ...spec.args] }
+}
+
+class ForkChild implements RunningChild {
+  readonly online = Promise.resolve()
+  readonly exited: Promise<ChildExit>
+  readonly #child: ChildProcess
+  readonly #group: boolean
+
+  constructor(child: ChildProcess, request: SpawnRequest, hooks: ChildHooks) {
+    this.#child = child
+    this.#group = request.spec.treekill
+    child.on('message', (message) => {
+      if (isExceptionReport(message)) hooks.onException(message.error)
+      else hooks.onMessage(message)
+    })
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        // Whatever is left of the group (grandchildren) goes with the leader.
+        if (this.#group) sendSignal(child.pid!, 'SIGKILL', true)
+        const exit = { code, signal }
+        if (child.stdout === null && child.stderr === null) return resolve(exit)
+        const grace = setTimeout(() => {
+          debug('pid %d exited but its pipes stayed open; not waiting for them', child.pid)
+          child.stdout?.destroy()
+          child.stderr?.destroy()
+          resolve(exit)
+        }, DRAIN_GRACE_MS)
+        child.once('close', () => {
+          clearTimeout(grace)
+          resolve(exit)
+        })
+      })
+    })
+  }
+
+  get pid(): number {
+    return this.#child.pid!
+  }
+  get stdout() {
+    return this.#child.stdout
+  }
+  get stderr() {
+    return this.#child.stderr
+  }
+  get connected(): boolean {
+    return this.#child.connected
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    sendSignal(this.pid, signal, this.#group)
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    sendSignal(this.pid, signal, false)
+  }
+
+  send(message: unknown): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (!this.#child.connected) return reject(new Error('IPC channel closed'))
+      this.#child.send(message as never, (error) => (error ? reject(error) : resolve()))
+    })
+  }
+}
+
+export class ForkRunner implements Runner {
+  spawn(request: SpawnRequest, hooks: ChildHooks): Promise<RunningChild> {
+    const { spec } = request
+    const { command, args } = commandLine(request)
+    return new Promise((resolve, reject) => {
+      let child: ChildProcess
+      try {
+        child = spawn(command, args, {
+          cwd: spec.cwd,
+          env: request.env,
+          stdio: spec.isNode ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+          detached: true,
+          windowsHide: true,
+        })
+      } catch (error) {
+        return reject(new SpawnError(spec.name, command, error))
+      }
+      const onError = (error: Error) => reject(new SpawnError(spec.name, command, error))
+      child.once('error', onError)
+      child.once('spawn', () => {
+        child.off('error', onError)
+        // Later errors (a failed kill or send) are reported where they happen.
+        child.on('error', (error) => debug('child %d: %s', child.pid, error.message))
+        resolve(new ForkChild(child, request, hooks))
+      })
+    })
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * The one normalize step for specs: copy onto a null-prototype object, apply
+ * defaults, validate every field with one message template, and reject
+ * unknown keys with a "did you mean" hint.
+ */
+import { availableParallelism } from 'node:os'
+import { constants as osConstants } from 'node:os'
+import { statSync } from 'node:fs'
+import { basename, extname, isAbsolute, resolve } from 'node:path'
+import { InvalidSpecError } from '../errors.js'
+import type { NormalizedSpec } from '../types.js'
+import { resolveCommand } from './interpreter.js'
+import { suggest } from './suggest.js'
+import { parseDuration } from './units.js'
+
+/** Every key an AppSpec may have, with its default where it has one. */
+const DEFAULTS = {
+  name: undefined,
+  script: undefined,
+  args: [] as string[],
+  interpreter: undefined,
+  interpreterArgs: [] as string[],
+  cwd: undefined,
+  env: {},
+  namespace: 'default',
+  mode: 'fork',
+  instances: 1,
+  autostart: true,
+  autorestart: true,
+  stopExitCodes: [] as number[],
+  minUptime: 1000,
+  maxRestarts: 16,
+  restartDelay: 0,
+  killSignal: 'SIGINT',
+  killTimeout: 1600,
+  treekill: true,
+  shutdownWithMessage: false,
+  waitReady: false,
+  listenTimeout: 3000,
+  instanceVar: 'NODE_APP_INSTANCE',
+  incrementVar: undefined,
+} as const
+
+export const SPEC_KEYS: readonly string[] = Object.keys(DEFAULTS)
+
+export interface NormalizeContext {
+  /** The environment specs inherit (for PATH look-ups). */
+  readonly env: Readonly<Record<string, string | undefined>>
+  /** Resolves relative cwds. */
+  readonly baseCwd: string
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return `an array (${JSON.stringify(value).slice(0, 60)})`
+  if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 60)}…` : value}"`
+  if (typeof value === 'object') return 'an object'
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${value}`
+  return typeof value
+}
+
+class Validator {
+  constructor(
+    private readonly input: Record<string, unknown>,
+    private readonly app: string | undefined,
+  ) {}
+
+  fail(option: string, expected: string, value: unknown = this.input[option]): never {
+    const where = this.app ? ` of app "${this.app}"` : ''
+    throw new InvalidSpecError(`Invalid option "${option}"${where}: expected ${expected}, got ${describe(value)}`, {
+      option,
+      app: this.app,
+    })
+  }
+
+  problem(option: string, message: string): never {
+    const where = this.app ? ` of app "${this.app}"` : ''
+    throw new InvalidSpecError(`Invalid option "${option}"${where}: ${message}`, { option, app: this.app })
+  }
+
+  get(option: keyof typeof DEFAULTS): unknown {
+    const value = this.input[option]
+    return value === undefined ? DEFAULTS[option] : value
+  }
+
+  string(option: keyof typeof DEFAULTS, { optional = false } = {}): string | undefined {
+    const value = this.get(option)
+    if (value === undefined && optional) return undefined
+    if (typeof value !== 'string' || value.trim() === '') this.fail(option, 'a non-empty string')
+    return value
+  }
+
+  boolean(option: keyof typeof DEFAULTS): boolean {
+    const value = this.get(option)
+    if (typeof value !== 'boolean') this.fail(option, 'true or false')
+    return value
+  }
+
+  integer(option: keyof typeof DEFAULTS, min: number): number {
+    const value = this.get(option)
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) this.fail(option, `an integer ≥ ${min}`)
+    return value
+  }
+
+  duration(option: keyof typeof DEFAULTS): number {
+    const ms = parseDuration(this.get(option))
+    if (ms === undefined) this.fail(option, "a duration (ms as a number, or a string like '500ms', '2s', '1m')")
+    return ms
+  }
+
+  stringList(option: keyof typeof DEFAULTS): string[] {
+    const value = this.get(option)
+    if (typeof value === 'string') return value.split(/\s+/).filter(Boolean)
+    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return [...value] as string[]
+    return this.fail(option, 'an array of strings or one string')
+  }
+}
+
+function resolveInstances(value: unknown, v: Validator): number {
+  const cpus = availableParallelism()
+  let n: number | undefined
+  if (value === 'max') n = cpus
+  else if (typeof value === 'number') n = value
+  else if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) n = Number(value)
+  if (n === undefined || !Number.isInteger(n)) return v.fail('instances', "an integer, 'max', or a negative integer (CPUs minus n)", value)
+  if (n === 0) return cpus
+  if (n < 0) return Math.max(1, cpus + n)
+  return n
+}
+
+function defaultName(script: string): string {
+  const base = basename(script)
+  const ext = extname(base)
+  const name = (ext ? base.slice(0, -ext.length) : base).replace(/\s+/g, '-')
+  return /^\d+$/.test(name) || name === 'all' ? `app-${name}` : name
+}
+
+/** Validates one spec and applies defaults. Throws InvalidSpecError naming the option. */
+export function normalizeSpec(spec: unknown, context: NormalizeContext): NormalizedSpec {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+    throw new InvalidSpecError(`An app spec must be an object, got ${describe(spec)}`)
+  }
+  const input = Object.assign(Object.create(null) as Record<string, unknown>, spec)
+  const rawName = typeof input.name === 'string' ? input.name : undefined
+  const v: Validator = new Validator(input, rawName)
+
+  for (const key of Object.keys(input)) {
+    if (!(key in DEFAULTS)) {
+      const hint = suggest(key, SPEC_KEYS)
+      const where = rawName ? ` in app "${rawName}"` : ''
+      throw new InvalidSpecError(`Unknown option "${key}"${where}${hint ? `; did you mean "${hint}"?` : ''}`, { option: key, app: rawName })
+    }
+  }
+
+  const script = v.string('script')!
+  const name = v.string('name', { optional: true }) ?? defaultName(script)
+  if (/[\s/\\]/.test(name) || /^\d+$/.test(name) || name === 'all') {
+    v.fail('name', "a name without spaces or slashes that is not a number nor 'all'", name)
+  }
+
+  const cwdInput = v.string('cwd', { optional: true })
+  const cwd = cwdInput === undefined ? context.baseCwd : isAbsolute(cwdInput) ? cwdInput : resolve(context.baseCwd, cwdInput)
+  let cwdIsDir = false
+  try {
+    cwdIsDir = statSync(cwd).isDirectory()
+  } catch {
+    cwdIsDir = false
+  }
+  if (!cwdIsDir) v.problem('cwd', `"${cwd}" is not an existing directory`)
+
+  const envInput = v.get('env')
+  if (envInput === null || typeof envInput !== 'object' || Array.isArray(envInput)) v.fail('env', 'an object of strings, numbers or booleans')
+  const env: Record<string, string> = Object.create(null) as Record<string, string>
+  for (const [key, value] of Object.entries(envInput as Record<string, unknown>)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') env[key] = String(value)
+    else v.fail(`env.${key}` as 'env', 'a string, number or boolean', value)
+  }
+
+  const interpreterInput = v.string('interpreter', { optional: true })
+  const resolved = resolveCommand(script, interpreterInput, cwd, { ...context.env, ...env })
+  if ('message' in resolved) v.problem(resolved.option, resolved.message)
+
+  const mode = v.get('mode')
+  if (mode !== 'fork') {
+    if (mode === 'cluster') v.problem('mode', "cluster mode is not available in this version of tend; use 'fork'")
+    v.fail('mode', "'fork' or 'cluster'")
+  }
+
+  const killSignal = v.get('killSignal')
+  if (typeof killSignal !== 'string' || !(killSignal in osConstants.signals)) v.fail('killSignal', "a signal name such as 'SIGINT' or 'SIGTERM'")
+
+  const stopExitCodesInput = v.get('stopExitCodes')
+  const stopExitCodes = typeof stopExitCodesInput === 'number' ? [stopExitCodesInput] : stopExitCodesInput
+  if (!Array.isArray(stopExitCodes) || !stopExitCodes.every((code) => Number.isInteger(code) && code >= 0 && code <= 255)) {
+    v.fail('stopExitCodes', 'an exit code (0 to 255) or an array of them')
+  }
+
+  const instanceVar = v.string('instanceVar')!
+  const incrementVar = v.string('incrementVar', { optional: true }) ?? null
+  if (incrementVar !== null) {
+    const base = env[incrementVar] ?? context.env[incrementVar]
+    if (base === undefined || !/^\d+$/.test(base)) v.problem('incrementVar', `"${incrementVar}" must be set to an integer in env to be incremented`)
+  }
+
+  const namespace = v.string('namespace')!
+  const normalized: NormalizedSpec = {
+    name,
+    script: resolved.script,
+    args: v.stringList('args'),
+    interpreter: resolved.interpreter,
+    isNode: resolved.isNode,
+    interpreterArgs: v.stringList('interpreterArgs'),
+    cwd,
+    env,
+    namespace,
+    mode: 'fork',
+    instances: resolveInstances(v.get('instances'), v),
+    autostart: v.boolean('autostart'),
+    autorestart: v.boolean('autorestart'),
+    stopExitCodes: [...(stopExitCodes as number[])],
+    minUptime: v.duration('minUptime'),
+    maxRestarts: v.integer('maxRestarts', 0),
+    restartDelay: v.duration('restartDelay'),
+    killSignal: killSignal as NodeJS.Signals,
+    killTimeout: v.duration('killTimeout'),
+    treekill: v.boolean('treekill'),
+    shutdownWithMessage: v.boolean('shutdownWithMessage'),
+    waitReady: v.boolean('waitReady'),
+    listenTimeout: v.duration('listenTimeout'),
+    instanceVar,
+    incrementVar,
+  }
+  if (normalized.shutdownWithMessage && !normalized.isNode) {
+    v.problem('shutdownWithMessage', 'needs an IPC channel, which only node scripts have')
+  }
+  if (normalized.waitReady && !normalized.isNode) v.problem('waitReady', "needs an IPC channel to receive 'ready', which only node scripts have")
+  return deepFreeze(normalized)
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const inner of Object.values(value)) if (inner && typeof inner === 'object') Object.freeze(inner)
+  return Object.freeze(value)
+}

@@ -1,0 +1,341 @@
+/**
+ * The public facade: validates input, serializes operations per app and
+ * delegates to the registry and the processes it holds.
+ */
+import eventemitter2 from 'eventemitter2'
+import { TypedEmitter } from 'tiny-typed-emitter'
+import { debuglog } from 'node:util'
+import { ManagedProcess, type ProcessHost } from './core/managed-process.js'
+import { KeyedQueue } from './core/keyed-queue.js'
+import { Registry, type App } from './core/registry.js'
+import { ClosedError, ExistsError, InvalidArgumentError, InvalidSpecError } from './errors.js'
+import { OutputBuffer } from './logs/output-buffer.js'
+import { ForkRunner } from './runners/fork.js'
+import type { Runner } from './runners/runner.js'
+import { normalizeSpec } from './spec/normalize.js'
+import type {
+  AppSpec,
+  LogLine,
+  NormalizedSpec,
+  OperationOptions,
+  ProcessInfo,
+  Status,
+  SupervisorEvents,
+  SupervisorOptions,
+  Target,
+} from './types.js'
+import { redactSpec } from './util/redact.js'
+
+const debug = debuglog('tend')
+// eventemitter2 is CommonJS: its module object is the class, with the class again as a property.
+const { EventEmitter2 } = eventemitter2
+
+export interface LogsOptions {
+  /** How many of the newest lines. @default 100 */
+  readonly lines?: number
+}
+
+export interface WaitForOptions extends OperationOptions {
+  /** Give up (rejecting with a TimeoutError DOMException) after this many ms. */
+  readonly timeout?: number
+}
+
+export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncDisposable {
+  /** The same events on a wildcard bus (`bus.on('process:*', …)`, `bus.on('log:*', …)`). */
+  readonly bus = new EventEmitter2({ wildcard: true, delimiter: ':', maxListeners: 100 })
+
+  readonly #options: SupervisorOptions
+  readonly #registry = new Registry()
+  readonly #queue = new KeyedQueue()
+  readonly #output: OutputBuffer
+  readonly #host: ProcessHost
+  readonly #redacted = new WeakMap<NormalizedSpec, NormalizedSpec>()
+  #closing: Promise<void> | null = null
+
+  constructor(options: SupervisorOptions = {}) {
+    super()
+    const lines = options.logBufferLines ?? 1000
+    if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('logBufferLines', 'logBufferLines must be an integer ≥ 0')
+    this.#options = { ...options }
+    this.#output = new OutputBuffer(lines)
+    const runner: Runner = new ForkRunner()
+    this.#host = {
+      runner,
+      emit: (event, payload) => this.#emit(event, payload),
+      hasListeners: (event) => this.#hasListeners(event),
+      childEnv: (spec, instance) => this.#childEnv(spec, instance),
+      onLine: (process, stream, line) => this.#onLine(process, stream, line),
+      info: (process) => this.#info(process),
+    }
+  }
+
+  // ------------------------------------------------------------ events
+
+  #hasListeners(event: keyof SupervisorEvents): boolean {
+    return this.listenerCount(event) > 0 || !!this.bus.hasListeners(event) || this.bus.listenersAny().length > 0
+  }
+
+  #emit<E extends keyof SupervisorEvents>(event: E, payload: Parameters<SupervisorEvents[E]>[0]): void {
+    try {
+      ;(this.emit as (event: string, payload: unknown) => boolean)(event, payload)
+      this.bus.emit(event, payload)
+    } catch (error) {
+      // A listener's bug must not corrupt the state machine that called it:
+      // surface it the way Node surfaces any uncaught error, outside our stack.
+      queueMicrotask(() => {
+        throw error
+      })
+    }
+  }
+
+  #onLine(process: ManagedProcess, stream: 'out' | 'err', line: string): void {
+    const at = Date.now()
+    this.#output.push({ id: process.id, name: process.spec.name, stream, line, at })
+    const event = stream === 'out' ? 'log:out' : 'log:err'
+    if (this.#hasListeners(event)) this.#emit(event, { process: this.#info(process), line, at })
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  #childEnv(spec: NormalizedSpec, instance: number): Record<string, string> {
+    const env: Record<string, string> = {}
+    for (const [key, value] of Object.entries(this.#options.env ?? process.env)) if (value !== undefined) env[key] = value
+    Object.assign(env, spec.env)
+    env[spec.instanceVar] = String(instance)
+    if (spec.incrementVar) env[spec.incrementVar] = String(Number(env[spec.incrementVar]) + instance)
+    return env
+  }
+
+  #info(process: ManagedProcess): ProcessInfo {
+    const { spec } = process
+    let redacted = this.#redacted.get(spec)
+    if (!redacted) this.#redacted.set(spec, (redacted = redactSpec(spec)))
+    const running = process.pid !== null
+    return {
+      id: process.id,
+      name: spec.name,
+      namespace: spec.namespace,
+      instance: process.instance,
+      mode: spec.mode,
+      pid: process.pid,
+      status: process.status,
+      restarts: process.restarts,
+      unstableRestarts: process.unstableRestarts,
+      startedAt: process.startedAt,
+      uptime: running && process.startedAt !== null ? Date.now() - process.startedAt : 0,
+      exitCode: process.exitCode,
+      signal: process.exitSignal,
+      nextRestartAt: process.nextRestartAt,
+      cpu: running ? process.cpu : 0,
+      memory: running ? process.memory : 0,
+      logFiles: {},
+      spec: redacted,
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closing) throw new ClosedError()
+  }
+
+  /**
+   * Runs `task` for each app the target names, under that app's lock, with
+   * the app's processes the target names as they are at the task's turn.
+   * Apps proceed in parallel; the first failure rejects once all settled.
+   */
+  async #each(
+    target: Target,
+    options: OperationOptions | undefined,
+    task: (app: App, processes: ManagedProcess[]) => Promise<void>,
+  ): Promise<ProcessInfo[]> {
+    this.#assertOpen()
+    options?.signal?.throwIfAborted()
+    const selection = this.#registry.select(target)
+    const results = await Promise.allSettled(
+      [...selection].map(([name, which]) =>
+        this.#queue.run(
+          name,
+          async () => {
+            const app = this.#registry.apps.get(name)
+            if (!app) return []
+            const processes = this.#registry.pick(app, which)
+            await task(app, processes)
+            return processes
+          },
+          options?.signal,
+        ),
+      ),
+    )
+    const failed = results.find((result) => result.status === 'rejected')
+    if (failed) throw failed.reason
+    return results.flatMap((result) => (result.status === 'fulfilled' ? result.value : [])).map((process) => this.#info(process))
+  }
+
+  // ------------------------------------------------------------ public API
+
+  /**
+   * Registers and launches apps; resolves when every instance is online.
+   * Rejects with InvalidSpecError before anything changes when a spec is bad,
+   * with ExistsError for a name already registered, and with the process's
+   * error (SpawnError, ReadyTimeoutError, CrashLoopError…) when an instance
+   * cannot come online; such a process stays listed, errored.
+   */
+  async start(specs: AppSpec | readonly AppSpec[], options?: OperationOptions): Promise<ProcessInfo[]> {
+    this.#assertOpen()
+    options?.signal?.throwIfAborted()
+    const list: readonly unknown[] = Array.isArray(specs) ? specs : [specs]
+    if (list.length === 0) throw new InvalidSpecError('start() needs at least one app spec')
+    const context = { env: this.#options.env ?? process.env, baseCwd: process.cwd() }
+    const normalized = list.map((spec) => normalizeSpec(spec, context))
+    const names = new Set<string>()
+    for (const spec of normalized) {
+      if (names.has(spec.name)) throw new InvalidSpecError(`Two specs are named "${spec.name}"`, { option: 'name', app: spec.name })
+      names.add(spec.name)
+    }
+    const results = await Promise.allSettled(
+      normalized.map((spec) => this.#queue.run(spec.name, () => this.#startApp(spec, options?.signal), options?.signal)),
+    )
+    const failed = results.find((result) => result.status === 'rejected')
+    if (failed) throw failed.reason
+    return results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []))
+  }
+
+  async #startApp(spec: NormalizedSpec, signal: AbortSignal | undefined): Promise<ProcessInfo[]> {
+    if (this.#registry.apps.has(spec.name)) throw new ExistsError(spec.name)
+    const app = this.#registry.addApp(spec)
+    for (let instance = 0; instance < spec.instances; instance++) {
+      this.#registry.addProcess(app, new ManagedProcess(this.#host, spec, this.#registry.nextId(), instance))
+    }
+    debug('start %s (%d instances)', spec.name, spec.instances)
+    if (spec.autostart) {
+      for (const process of app.processes) process.launch()
+      await settleAll(app.processes.map((process) => process.untilOnline(signal)))
+    }
+    return app.processes.map((process) => this.#info(process))
+  }
+
+  /** A snapshot of every process, by id. */
+  list(): ProcessInfo[] {
+    return this.#registry.all().map((process) => this.#info(process))
+  }
+
+  /** A snapshot of the processes a target names. Throws NotFoundError when it names none. */
+  describe(target: Target): ProcessInfo[] {
+    const selection = this.#registry.select(target)
+    const out: ProcessInfo[] = []
+    for (const [name, which] of selection) {
+      const app = this.#registry.apps.get(name)
+      if (app) out.push(...this.#registry.pick(app, which).map((process) => this.#info(process)))
+    }
+    return out.sort((a, b) => a.id - b.id)
+  }
+
+  /** Stops processes gracefully (killSignal, then SIGKILL after killTimeout). They stay listed, stopped. */
+  stop(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
+    return this.#each(target, options, async (_app, processes) => {
+      await settleAll(processes.map((process) => process.stop('stop')))
+    })
+  }
+
+  /** Restarts processes (starting stopped ones) and resolves when they are online again. Clears the crash history. */
+  restart(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
+    return this.#each(target, options, async (_app, processes) => {
+      await settleAll(
+        processes.map(async (process) => {
+          await process.restart('restart')
+          await process.untilOnline(options?.signal)
+        }),
+      )
+    })
+  }
+
+  /** Stops processes and forgets them; an app with no process left is removed. */
+  delete(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
+    return this.#each(target, options, async (app, processes) => {
+      await settleAll(processes.map((process) => process.stop('delete')))
+      for (const process of processes) {
+        process.dispose()
+        this.#registry.removeProcess(app, process)
+        this.#output.forget(process.id)
+      }
+      if (app.processes.length === 0) this.#registry.removeApp(app.spec.name)
+    })
+  }
+
+  /** Sends a signal to each running process the target names (the process itself, not its group). */
+  async signal(target: Target, signal: NodeJS.Signals, options?: OperationOptions): Promise<ProcessInfo[]> {
+    if (typeof signal !== 'string' || !/^SIG[A-Z0-9]+$/.test(signal)) {
+      throw new InvalidArgumentError('signal', `Expected a signal name such as 'SIGUSR2', got ${String(signal)}`)
+    }
+    const acted: ManagedProcess[] = []
+    await this.#each(target, options, (_app, processes) => {
+      for (const process of processes) if (process.signal(signal)) acted.push(process)
+      return Promise.resolve()
+    })
+    return acted.map((process) => this.#info(process))
+  }
+
+  /** Sends an IPC message to each running process the target names. */
+  async send(target: Target, message: unknown, options?: OperationOptions): Promise<ProcessInfo[]> {
+    const acted: ManagedProcess[] = []
+    await this.#each(target, options, async (_app, processes) => {
+      await settleAll(
+        processes.map(async (process) => {
+          if (await process.send(message)) acted.push(process)
+        }),
+      )
+    })
+    return acted.map((process) => this.#info(process))
+  }
+
+  /** The newest lines of output of the processes a target names, oldest first, from memory. */
+  logs(target: Target = 'all', options: LogsOptions = {}): LogLine[] {
+    const lines = options.lines ?? 100
+    if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('lines', `Expected an integer ≥ 0 for lines, got ${String(lines)}`)
+    return this.#output.recent(
+      this.describe(target).map((info) => info.id),
+      lines,
+    )
+  }
+
+  /** Resolves when every process the target names has `status` (at once if they already have). */
+  async waitFor(target: Target, status: Status, options: WaitForOptions = {}): Promise<ProcessInfo[]> {
+    const signals = [options.signal, options.timeout === undefined ? undefined : AbortSignal.timeout(options.timeout)].filter(
+      (signal): signal is AbortSignal => signal !== undefined,
+    )
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0]
+    const selection = this.#registry.select(target)
+    const processes: ManagedProcess[] = []
+    for (const [name, which] of selection) {
+      const app = this.#registry.apps.get(name)
+      if (app) processes.push(...this.#registry.pick(app, which))
+    }
+    await Promise.all(processes.map((process) => process.waitUntil(() => process.status === status, signal)))
+    return processes.map((process) => this.#info(process))
+  }
+
+  /**
+   * Stops every process gracefully, waits for operations in flight, and
+   * clears every timer. Idempotent: later calls return the same promise.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#queue.idle()
+      const processes = this.#registry.all()
+      await Promise.allSettled(processes.map((process) => process.stop('stop')))
+      for (const process of processes) process.dispose()
+    })()
+    return this.#closing
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+}
+
+/** Waits for every promise, then rejects with the first failure (so nothing is left running unobserved). */
+async function settleAll(promises: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(promises)
+  const failed = results.find((result) => result.status === 'rejected')
+  if (failed) throw failed.reason
+}
+

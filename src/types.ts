@@ -1,0 +1,245 @@
+/** Public types of tend: specs, process snapshots, events. */
+
+/** How a process runs: a child process of its own, or a node:cluster worker. */
+export type Mode = 'fork' | 'cluster'
+
+/** The life of a process, as `ProcessInfo.status` reports it. */
+export type Status = 'launching' | 'online' | 'stopping' | 'stopped' | 'waiting-restart' | 'errored'
+
+/** Why a process exited, on `process:exit`. */
+export type ExitReason =
+  /** An exit not asked for, with a non-zero code or a signal. */
+  | 'crash'
+  /** An exit not asked for, with code 0 or a code in `stopExitCodes`. */
+  | 'exit'
+  | 'stop'
+  | 'restart'
+  | 'reload'
+  | 'scale'
+  | 'memory'
+  | 'cron'
+  | 'watch'
+  | 'ready-timeout'
+  | 'delete'
+
+/** A size: bytes as a number, or a string with K, M or G (powers of 1024). */
+export type Size = number | `${number}` | `${number}${'K' | 'M' | 'G' | 'k' | 'm' | 'g' | 'KB' | 'MB' | 'GB'}`
+
+/** A duration: milliseconds as a number, or a string with ms, s, m or h. */
+export type Duration = number | `${number}` | `${number}${'ms' | 's' | 'm' | 'h'}`
+
+/** What a user gives `start()`: one app with N instances. */
+export interface AppSpec {
+  /** Unique within the Supervisor. Defaults to the script's base name without extension. */
+  readonly name?: string
+  /** The script or binary to run, relative to `cwd`. */
+  readonly script: string
+  /** Arguments for the script: an array, or one string split on spaces. */
+  readonly args?: readonly string[] | string
+  /**
+   * `'node'` (the default for .js, .mjs and .cjs), `'none'` to run `script` as a binary,
+   * or a command or path (`'python3'`, `'/usr/bin/ruby'`). .sh runs with bash and .py with python3 by default.
+   */
+  readonly interpreter?: string
+  /** Arguments for the interpreter (node flags such as `--max-old-space-size=512`). */
+  readonly interpreterArgs?: readonly string[] | string
+  /** Working directory. @default the host process's cwd */
+  readonly cwd?: string
+  /** Environment over the supervisor's own. Numbers and booleans are passed as strings. */
+  readonly env?: Readonly<Record<string, string | number | boolean>>
+  /** A group name to target several apps at once. @default 'default' */
+  readonly namespace?: string
+  /** @default 'fork' */
+  readonly mode?: Mode
+  /** How many processes: a number, `'max'` (one per CPU) or a negative number (CPUs minus n). @default 1 */
+  readonly instances?: number | 'max' | `${number}`
+  /** Launch the processes at `start()`; when false the app is registered stopped. @default true */
+  readonly autostart?: boolean
+  /** Restart a process that exits without being asked to. @default true */
+  readonly autorestart?: boolean
+  /** Exit codes that mean "done, do not restart". @default [] */
+  readonly stopExitCodes?: readonly number[] | number
+  /** An exit sooner than this after start is unstable and counts towards `maxRestarts`. @default 1000 */
+  readonly minUptime?: Duration
+  /** Consecutive unstable restarts before the process is given up as `errored`. @default 16 */
+  readonly maxRestarts?: number
+  /** Fixed delay before a restart. @default 0 */
+  readonly restartDelay?: Duration
+  /** Signal a stop sends first. @default 'SIGINT' */
+  readonly killSignal?: NodeJS.Signals
+  /** How long a stop waits before SIGKILL. @default 1600 */
+  readonly killTimeout?: Duration
+  /** Signal the whole process group, so a stop reaches grandchildren. @default true */
+  readonly treekill?: boolean
+  /** Stop by sending the message `'shutdown'` over IPC instead of `killSignal`. @default false */
+  readonly shutdownWithMessage?: boolean
+  /** The process is online only once it sends `'ready'` (`process.send('ready')`). @default false */
+  readonly waitReady?: boolean
+  /** How long to wait for readiness. @default 3000 */
+  readonly listenTimeout?: Duration
+  /** The environment variable holding the instance index. @default 'NODE_APP_INSTANCE' */
+  readonly instanceVar?: string
+  /** An environment variable to increment per instance (for example `'PORT'`): instance i gets base + i. */
+  readonly incrementVar?: string
+}
+
+/** A spec after defaults and validation: every field present, paths absolute. */
+export interface NormalizedSpec {
+  readonly name: string
+  readonly script: string
+  readonly args: readonly string[]
+  /** The resolved command: an executable path or name, or `null` to run `script` itself. */
+  readonly interpreter: string | null
+  /** True when the interpreter is node: the child gets an IPC channel. */
+  readonly isNode: boolean
+  readonly interpreterArgs: readonly string[]
+  readonly cwd: string
+  readonly env: Readonly<Record<string, string>>
+  readonly namespace: string
+  readonly mode: Mode
+  readonly instances: number
+  readonly autostart: boolean
+  readonly autorestart: boolean
+  readonly stopExitCodes: readonly number[]
+  readonly minUptime: number
+  readonly maxRestarts: number
+  readonly restartDelay: number
+  readonly killSignal: NodeJS.Signals
+  readonly killTimeout: number
+  readonly treekill: boolean
+  readonly shutdownWithMessage: boolean
+  readonly waitReady: boolean
+  readonly listenTimeout: number
+  readonly instanceVar: string
+  readonly incrementVar: string | null
+}
+
+/** Absolute paths of a process's log files, where it has any. */
+export interface LogFiles {
+  readonly out?: string
+  readonly err?: string
+  readonly combined?: string
+}
+
+/** A plain snapshot of one process. */
+export interface ProcessInfo {
+  /** Unique within the Supervisor, never reused. */
+  readonly id: number
+  readonly name: string
+  readonly namespace: string
+  /** 0..instances-1 within the app. */
+  readonly instance: number
+  readonly mode: Mode
+  /** The OS pid while running, else null. */
+  readonly pid: number | null
+  readonly status: Status
+  /** Restarts since the app was started (any reason but an explicit restart of a stopped process). */
+  readonly restarts: number
+  /** Consecutive unstable exits so far (reset by a stable run or an explicit restart). */
+  readonly unstableRestarts: number
+  /** When the current (or last) run started, ms since the epoch. */
+  readonly startedAt: number | null
+  /** ms since `startedAt` while running, else 0. */
+  readonly uptime: number
+  /** The last exit's code and signal. */
+  readonly exitCode: number | null
+  readonly signal: NodeJS.Signals | null
+  /** While `waiting-restart`: when the next start is due, ms since the epoch. */
+  readonly nextRestartAt: number | null
+  /** CPU use in percent of one core, from the last metrics sample. */
+  readonly cpu: number
+  /** Resident memory in bytes, from the last metrics sample. */
+  readonly memory: number
+  readonly logFiles: LogFiles
+  /** The spec, frozen, with secret-looking env values redacted. */
+  readonly spec: NormalizedSpec
+}
+
+/** One line of output kept in the in-memory ring buffer. */
+export interface LogLine {
+  readonly id: number
+  readonly name: string
+  readonly stream: 'out' | 'err'
+  readonly line: string
+  readonly at: number
+}
+
+/** Which processes an operation acts on. */
+export type Target = number | string | readonly (number | string)[]
+
+export interface SupervisorOptions {
+  /** Where logs and state go. None: no files unless a spec names them. */
+  readonly home?: string
+  /** Metrics sampling interval in ms; 0 turns sampling off. @default 1000 */
+  readonly metricsInterval?: number
+  /** Lines of output kept in memory per process for `logs()`. @default 1000 */
+  readonly logBufferLines?: number
+  /** The environment children inherit under their spec's `env`. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>
+}
+
+/** Options every async method accepts. */
+export interface OperationOptions {
+  readonly signal?: AbortSignal
+}
+
+// ---------------------------------------------------------------- events
+
+export interface ProcessEvent {
+  readonly process: ProcessInfo
+  readonly at: number
+}
+
+export interface ProcessExitEvent extends ProcessEvent {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly reason: ExitReason
+}
+
+export interface ProcessRestartEvent extends ProcessEvent {
+  /** ms until the new start. */
+  readonly delay: number
+  /** 1 for the first restart after a stable run, growing while it keeps crashing. */
+  readonly attempt: number
+  readonly reason: ExitReason
+}
+
+export interface ProcessErroredEvent extends ProcessEvent {
+  readonly error: Error & { readonly code: string }
+}
+
+export interface ProcessMessageEvent extends ProcessEvent {
+  readonly message: unknown
+}
+
+export interface ProcessExceptionEvent extends ProcessEvent {
+  readonly error: { readonly name: string; readonly message: string; readonly stack?: string }
+}
+
+export interface LogEvent {
+  readonly process: ProcessInfo
+  readonly line: string
+  readonly at: number
+}
+
+export interface MetricsEvent {
+  readonly at: number
+  readonly processes: readonly { readonly id: number; readonly pid: number; readonly cpu: number; readonly memory: number }[]
+}
+
+/** Every event, by name. The same names and payloads go out on `sup.bus`. */
+export interface SupervisorEvents {
+  'process:spawn': (event: ProcessEvent) => void
+  'process:online': (event: ProcessEvent) => void
+  'process:exit': (event: ProcessExitEvent) => void
+  'process:restart': (event: ProcessRestartEvent) => void
+  'process:errored': (event: ProcessErroredEvent) => void
+  'process:stopped': (event: ProcessEvent) => void
+  'process:message': (event: ProcessMessageEvent) => void
+  'process:exception': (event: ProcessExceptionEvent) => void
+  'log:out': (event: LogEvent) => void
+  'log:err': (event: LogEvent) => void
+  metrics: (event: MetricsEvent) => void
+}
+
+export type EventName = keyof SupervisorEvents

@@ -1,0 +1,15 @@
+import { defineConfig } from 'tsup'
+
+export default defineConfig({
+  entry: { index: 'src/index.ts' },
+  shims: true,
+  format: ['esm', 'cjs'],
+  dts: true,
+  target: 'node20',
+  platform: 'node',
+  sourcemap: true,
+  clean: true,
+  // p-retry and its one dependency ship as ESM only; bundling them keeps the
+  // CommonJS build loadable with require() on every Node 20 release.
+  noExternal: ['p-retry', 'is-network-error'],
+})
