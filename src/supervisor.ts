@@ -50,6 +50,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   readonly #output: OutputBuffer
   readonly #host: ProcessHost
   readonly #redacted = new WeakMap<NormalizedSpec, NormalizedSpec>()
+  /** Each app's spec as given to start() (unredacted), for appSpecs(). */
+  readonly #sources = new Map<string, AppSpec>()
   #closing: Promise<void> | null = null
 
   constructor(options: SupervisorOptions = {}) {
@@ -192,16 +194,19 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       names.add(spec.name)
     }
     const results = await Promise.allSettled(
-      normalized.map((spec) => this.#queue.run(spec.name, () => this.#startApp(spec, options?.signal), options?.signal)),
+      normalized.map((spec, index) =>
+        this.#queue.run(spec.name, () => this.#startApp(spec, list[index] as AppSpec, options?.signal), options?.signal),
+      ),
     )
     const failed = results.find((result) => result.status === 'rejected')
     if (failed) throw failed.reason
     return results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []))
   }
 
-  async #startApp(spec: NormalizedSpec, signal: AbortSignal | undefined): Promise<ProcessInfo[]> {
+  async #startApp(spec: NormalizedSpec, source: AppSpec, signal: AbortSignal | undefined): Promise<ProcessInfo[]> {
     if (this.#registry.apps.has(spec.name)) throw new ExistsError(spec.name)
     const app = this.#registry.addApp(spec)
+    this.#sources.set(spec.name, source)
     for (let instance = 0; instance < spec.instances; instance++) {
       this.#registry.addProcess(app, new ManagedProcess(this.#host, spec, this.#registry.nextId(), instance))
     }
@@ -216,6 +221,21 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   /** A snapshot of every process, by id. */
   list(): ProcessInfo[] {
     return this.#registry.all().map((process) => this.#info(process))
+  }
+
+  /**
+   * Every app's spec as it was given to start(), unredacted, with `name`,
+   * `cwd` made absolute and `instances` set to the current number of
+   * processes: what it takes to start the same apps again (the daemon's
+   * `save` writes these). Holds secrets; not for display.
+   */
+  appSpecs(): AppSpec[] {
+    const out: AppSpec[] = []
+    for (const [name, app] of this.#registry.apps) {
+      const source = this.#sources.get(name)
+      if (source) out.push({ ...source, name, cwd: app.spec.cwd, instances: app.processes.length })
+    }
+    return out
   }
 
   /** A snapshot of the processes a target names. Throws NotFoundError when it names none. */
@@ -257,7 +277,10 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
         this.#registry.removeProcess(app, process)
         this.#output.forget(process.id)
       }
-      if (app.processes.length === 0) this.#registry.removeApp(app.spec.name)
+      if (app.processes.length === 0) {
+        this.#registry.removeApp(app.spec.name)
+        this.#sources.delete(app.spec.name)
+      }
     })
   }
 
