@@ -72,7 +72,12 @@ function convert(pm2Key: string, tendKey: string, value: unknown): unknown {
   return value
 }
 
-const KNOWN_FOR_HINTS = [...SPEC_KEYS, ...Object.keys(PM2_KEY_MAP), ...Object.keys(PM2_IGNORED_KEYS)]
+const PM2_KEYS = [...Object.keys(PM2_KEY_MAP), ...Object.keys(PM2_IGNORED_KEYS), 'name', 'script', 'cwd', 'interpreter', 'namespace', 'autorestart', 'treekill']
+
+/** A hint in the spelling the user writes: snake_case keys get PM2's names, others tend's. */
+function hintFor(key: string): string | undefined {
+  return key.includes('_') ? (suggest(key, PM2_KEYS) ?? suggest(key, SPEC_KEYS)) : (suggest(key, SPEC_KEYS) ?? suggest(key, PM2_KEYS))
+}
 
 /** Maps one PM2-style app onto an AppSpec. */
 export function mapApp(raw: unknown, where: string, options: { env?: string; baseDir: string }, warnings: string[]): AppSpec {
@@ -103,7 +108,7 @@ export function mapApp(raw: unknown, where: string, options: { env?: string; bas
       warnings.push(`${label}: PM2 option "${key}" is ignored${why ? ` (${why})` : ''}`)
       continue
     }
-    const hint = suggest(key, KNOWN_FOR_HINTS)
+    const hint = hintFor(key)
     throw new InvalidSpecError(`Unknown option "${key}" in ${label}${hint ? `; did you mean "${hint}"?` : ''}`, {
       option: key,
       app: typeof input.name === 'string' ? input.name : undefined,
