@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', rpc: 'src/rpc.ts', cli: 'src/adapters/cli/main.ts' },
+  entry: { index: 'src/index.ts', rpc: 'src/rpc.ts', cli: 'src/adapters/cli/main.ts', 'daemon-main': 'src/adapters/cli/daemon-main.ts' },
   shims: true,
   format: ['esm', 'cjs'],
   dts: true,

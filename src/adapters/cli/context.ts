@@ -1,4 +1,6 @@
 /** What every CLI verb needs: where the daemon lives, a client to it, output helpers. */
+import { realpathSync } from 'node:fs'
+import { dirname, extname, join } from 'node:path'
 import { TendError } from '../../errors.js'
 import type { Target } from '../../types.js'
 import { connectDaemon, connectOrLaunch } from '../daemon/launch.js'
@@ -20,11 +22,16 @@ export function home(): string {
   return tendHome(process.env)
 }
 
-/** How to run this same CLI's `daemon` verb: the same node, flags (tsx in development) and entry file. */
-export function selfCommand(verb: readonly string[]): { command: string; args: string[] } {
-  const entry = process.argv[1]
-  if (!entry) throw new CliError('Cannot tell where the tend CLI lives (no process.argv[1])')
-  return { command: process.execPath, args: [...process.execArgv, entry, ...verb] }
+/**
+ * How to run the daemon's own entry (daemon-main, beside this CLI's entry:
+ * dist/daemon-main.js, or the .ts source under tsx) with the same node and flags.
+ */
+export function daemonCommand(extra: readonly string[] = []): { command: string; args: string[] } {
+  const given = process.argv[1]
+  if (!given) throw new CliError('Cannot tell where the tend CLI lives (no process.argv[1])')
+  const entry = realpathSync(given)
+  const daemonEntry = join(dirname(entry), `daemon-main${extname(entry) === '.ts' ? '.ts' : '.js'}`)
+  return { command: process.execPath, args: [...process.execArgv, daemonEntry, ...extra] }
 }
 
 /** Mutating calls wait for processes to stop and start: give them room, but not forever. */
@@ -32,7 +39,7 @@ const CALL_TIMEOUT = 10 * 60_000
 
 /** A client to the daemon, launching it when it is not running. */
 export async function daemon(): Promise<SupervisorClient> {
-  const { command, args } = selfCommand(['daemon'])
+  const { command, args } = daemonCommand()
   return connectOrLaunch({ home: home(), command, args, env: process.env, callTimeout: CALL_TIMEOUT })
 }
 

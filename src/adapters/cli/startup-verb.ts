@@ -3,11 +3,11 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { homedir, userInfo } from 'node:os'
 import { dirname, join } from 'node:path'
 import { systemdUnit } from '../daemon/systemd-unit.js'
-import { CliError, home, out, selfCommand } from './context.js'
+import { CliError, daemonCommand, home, out } from './context.js'
 
 export function startup(system: string, options: { write?: boolean; unitPath?: string }): void {
   if (system !== 'systemd') throw new CliError(`tend startup supports systemd only, got "${system}"`)
-  const { command, args } = selfCommand([])
+  const { command, args } = daemonCommand()
   const user = userInfo()
   const asRoot = user.uid === 0
   const unit = systemdUnit({

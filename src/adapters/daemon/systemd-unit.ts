@@ -1,7 +1,7 @@
 /** The systemd unit `tend startup systemd` prints: the daemon in the foreground, resurrecting the dump on start. */
 
 export interface UnitOptions {
-  /** The node executable, and its arguments up to and including the tend CLI entry. */
+  /** The node executable, and its arguments up to and including the daemon's entry. */
   readonly command: string
   readonly args: readonly string[]
   readonly home: string
@@ -27,7 +27,7 @@ Wants=network-online.target
 Type=simple
 ${options.system ? `User=${options.user}\n` : ''}Environment=TEND_HOME=${quote(options.home)}
 Environment=PATH=${quote(options.path)}
-ExecStart=${exec} daemon --resurrect
+ExecStart=${exec} --resurrect
 # SIGTERM reaches the daemon only; it stops every app within its killTimeout.
 KillMode=mixed
 TimeoutStopSec=120

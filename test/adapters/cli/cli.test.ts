@@ -134,7 +134,7 @@ describe('tend CLI against a real daemon', () => {
     const unit = await tend.run(['startup', 'systemd'])
     expect(unit.code).toBe(0)
     expect(unit.stdout).toContain(`Environment=TEND_HOME=${tend.home}`)
-    expect(unit.stdout).toMatch(/ExecStart=\S+ .*main\.ts daemon --resurrect/)
+    expect(unit.stdout).toMatch(/ExecStart=\S+ .*daemon-main\.ts --resurrect/)
     const path = join(tend.home, 'tend.service')
     expect((await tend.run(['startup', 'systemd', '--write', '--unit-path', path])).code).toBe(0)
     expect(readFileSync(path, 'utf8')).toBe(unit.stdout)
