@@ -58,9 +58,9 @@ function isAlive(pid: number): boolean {
   }
 }
 
-export async function save(options: { json?: boolean }): Promise<void> {
+export async function save(options: { json?: boolean; force?: boolean }): Promise<void> {
   await withDaemon(async (client) => {
-    const result = await client.call<{ path: string; apps: number }>('save')
+    const result = await client.call<{ path: string; apps: number }>('save', [{ force: options.force === true }])
     report(options.json, result, () => `saved ${result.apps} app(s) to ${result.path}`)
   })
 }

@@ -91,7 +91,12 @@ export function buildProgram(): Command {
     .addOption(json())
     .action((signal: string, target: string, options: { json?: boolean }) => processVerbs.signal(signal, target, options))
 
-  program.command('save').description('save the running apps to TEND_HOME/dump.json').addOption(json()).action(daemonVerbs.save)
+  program
+    .command('save')
+    .description('save the running apps to TEND_HOME/dump.json (the previous one is kept as dump.json.bak)')
+    .option('--force', 'save even when nothing runs and the dump has apps')
+    .addOption(json())
+    .action(daemonVerbs.save)
   program.command('resurrect').description('start the saved apps that do not run').addOption(json()).action(daemonVerbs.resurrect)
   program.command('kill').description('stop every process gracefully, then the daemon').addOption(json()).action(daemonVerbs.kill)
   program.command('ping').description('start the daemon if needed and report it').addOption(json()).action(daemonVerbs.ping)

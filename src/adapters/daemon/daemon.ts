@@ -5,7 +5,7 @@
  */
 import { chmodSync, createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs'
 import { format } from 'node:util'
-import { DaemonError } from '../../errors.js'
+import { DaemonError, InvalidArgumentError } from '../../errors.js'
 import { Supervisor } from '../../supervisor.js'
 import type { AppSpec, ProcessInfo } from '../../types.js'
 import { VERSION } from '../../version.js'
@@ -25,7 +25,7 @@ export interface Daemon extends AsyncDisposable {
   /** Resolves once the daemon has closed (after `close()`, or a `kill` over RPC). */
   readonly closed: Promise<void>
   /** Writes the apps' specs to dump.json (what `tend save` does). */
-  save(): { path: string; apps: number }
+  save(options?: { force?: boolean }): { path: string; apps: number }
   /** Starts the saved apps that do not run (what `tend resurrect` does). */
   resurrect(): Promise<ProcessInfo[]>
   /** Stops every app gracefully, then the server; removes the socket and pid file. Idempotent. */
@@ -90,8 +90,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       resolveClosed()
     })())
 
-  const save = (): { path: string; apps: number } => {
+  const save = (options: { force?: boolean } = {}): { path: string; apps: number } => {
     const specs = supervisor.appSpecs()
+    // A daemon that came back empty (after a crash, say) must not wipe a good dump by accident.
+    if (specs.length === 0 && !options?.force) {
+      const saved = readDump(paths.dump).apps.length
+      if (saved > 0) {
+        throw new InvalidArgumentError('force', `Nothing runs: saving would replace the ${saved} app(s) in ${paths.dump} with none (use force to do it anyway)`)
+      }
+    }
     writeDump(paths.dump, specs)
     log('saved %d apps to %s', specs.length, paths.dump)
     return { path: paths.dump, apps: specs.length }
@@ -111,7 +118,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       socketPath: paths.socket,
       methods: {
         ping: () => ({ pid: process.pid, version: VERSION, home: paths.home, processes: supervisor.list().length }),
-        save,
+        save: (options) => save(options as { force?: boolean } | undefined),
         resurrect,
         kill: () => {
           // Answer first, then close: the caller waits for the socket to go.

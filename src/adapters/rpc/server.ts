@@ -25,6 +25,8 @@ import {
 } from './protocol.js'
 
 const debug = debuglog('tend:rpc')
+/** sun_path is 108 bytes on Linux and 104 on macOS, with a terminating NUL. */
+const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103
 
 /** A method the host adds next to the Supervisor's (the daemon's `save`, `kill`…). */
 export type ExtraMethod = (...params: unknown[]) => unknown
@@ -77,7 +79,7 @@ class Connection {
 
   #write(message: object): void {
     if (this.socket.destroyed || !this.socket.writable) return
-    this.socket.write(`${JSON.stringify(message)}\n`)
+    this.socket.write(`${JSON.stringify(message, errorsAsData)}\n`)
     // A client that sends requests but never reads its answers is cut off
     // before it can grow the server's memory without bound.
     if (this.socket.writableLength > this.maxBufferedBytes * 8) this.socket.destroy()
@@ -175,6 +177,14 @@ class Connection {
   }
 }
 
+/** Errors in results and event payloads (`process:errored`'s `error`) travel as plain data with their code and fields. */
+function errorsAsData(_key: string, value: unknown): unknown {
+  if (!(value instanceof Error)) return value
+  const fields: Record<string, unknown> = { name: value.name, message: value.message }
+  for (const [key, field] of Object.entries(value)) if (key !== 'cause') fields[key] = field
+  return fields
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
@@ -213,6 +223,12 @@ export async function serve(supervisor: Supervisor, options: ServeOptions): Prom
     }
   }
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024
+  if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
+    throw new DaemonError(
+      dirname(socketPath),
+      `The socket path ${socketPath} is ${Buffer.byteLength(socketPath)} bytes; Unix sockets allow ${MAX_SOCKET_PATH_BYTES}. Use a shorter TEND_HOME`,
+    )
+  }
   mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 })
   if (await isListening(socketPath)) throw new DaemonError(dirname(socketPath), `Another server is already listening on ${socketPath}`)
   try {

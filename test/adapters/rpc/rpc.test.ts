@@ -84,6 +84,18 @@ describe('RPC', () => {
     expect(names).toEqual(expect.arrayContaining(['process:spawn', 'process:exit']))
   })
 
+  it('sends an error inside an event payload as data with its code', async () => {
+    const { client } = await served()
+    const remote = await client()
+    const errored: { error: { code: string; message: string; restarts: number } }[] = []
+    await remote.on('process:errored', (event) => errored.push(event as never))
+    // In fork mode a process is online once spawned: start() resolves, the crash loop follows.
+    await remote.start({ name: 'crashy', script: fixture('exit-with.cjs'), args: ['3'], maxRestarts: 1 }).catch(() => undefined)
+    await until(() => errored.length > 0, { message: 'a process:errored event' })
+    expect(errored[0]!.error).toMatchObject({ code: 'TEND_ERR_CRASH_LOOP', name: 'CrashLoopError', restarts: 1 })
+    expect(errored[0]!.error.message).toContain('kept exiting')
+  })
+
   it('skips events past a bounded buffer for a subscriber that does not read, and serves others meanwhile', async () => {
     const { sup, socketPath, client } = await served({ maxBufferedBytes: 64 * 1024 })
     const raw = await rawSocket(socketPath)

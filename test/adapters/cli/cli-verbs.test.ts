@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { Supervisor, type ProcessInfo } from '../../../src/index.js'
+import { fixture, until } from '../../helpers.js'
+import { tendHome } from './cli-helpers.js'
+
+const hasFlushLogs = typeof (Supervisor.prototype as unknown as Record<string, unknown>).flushLogs === 'function'
+
+describe('tend CLI verbs', () => {
+  it('logs --follow prints recent lines, then new ones as they come, until interrupted', async () => {
+    const tend = tendHome()
+    const [first] = await tend.json<ProcessInfo[]>(['start', fixture('long-running.cjs'), '--name', 'chatty'])
+    const follower = tend.spawn(['logs', 'chatty', '--follow', '--lines', '5'])
+    let output = ''
+    follower.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const exited = new Promise<number | null>((resolve) => follower.once('exit', (code) => resolve(code)))
+    await until(() => output.includes(`0|chatty | started ${first!.pid} instance=0`), { timeout: 30_000, message: 'the recent line' })
+    const [second] = await tend.json<ProcessInfo[]>(['restart', 'chatty'])
+    await until(() => output.includes(`started ${second!.pid} instance=0`), { timeout: 30_000, message: 'the line of the restarted process' })
+    follower.kill('SIGINT')
+    expect(await exited).toBe(0)
+  })
+
+  it('signal sends a signal by name, and the process comes back as a crash restart', async () => {
+    const tend = tendHome()
+    const [app] = await tend.json<ProcessInfo[]>(['start', fixture('long-running.cjs'), '--name', 'sig'])
+    const acted = await tend.json<ProcessInfo[]>(['signal', 'term', 'sig'])
+    expect(acted.map((info) => info.pid)).toEqual([app!.pid])
+    let now: ProcessInfo[] = []
+    const deadline = Date.now() + 30_000
+    while (!(now[0]?.restarts === 1 && now[0].status === 'online') && Date.now() < deadline) now = await tend.json<ProcessInfo[]>(['describe', 'sig'])
+    expect(now[0]).toMatchObject({ restarts: 1, status: 'online', signal: 'SIGTERM' })
+  })
+
+  it('flush empties log files, or says plainly that this tend cannot', async () => {
+    const tend = tendHome()
+    await tend.run(['start', fixture('long-running.cjs'), '--name', 'fl'])
+    const flushed = await tend.run(['flush', 'fl'])
+    if (hasFlushLogs) expect(flushed.code).toBe(0)
+    else expect(flushed).toMatchObject({ code: 1, stderr: 'tend: "flushLogs" is not available in this version of tend\n' })
+  })
+
+  it('save refuses to replace a dump with nothing unless forced; kill without a daemon says so', async () => {
+    const tend = tendHome()
+    await tend.run(['start', fixture('long-running.cjs'), '--name', 'keep'])
+    expect(await tend.json(['save'])).toMatchObject({ apps: 1 })
+    await tend.run(['delete', 'keep'])
+    const refused = await tend.run(['save'])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/^tend: Nothing runs: saving would replace the 1 app\(s\) in .*dump\.json with none .*\(TEND_ERR_INVALID_ARGUMENT\)\n$/)
+    expect((JSON.parse(readFileSync(join(tend.home, 'dump.json'), 'utf8')) as { apps: unknown[] }).apps).toHaveLength(1)
+    expect(await tend.json(['save', '--force'])).toMatchObject({ apps: 0 })
+    expect(await tend.json(['kill'])).toMatchObject({ killed: true })
+    expect(await tend.json(['kill'])).toEqual({ killed: false, pid: null })
+  })
+
+  it('fails with one clear line when the daemon cannot start', async () => {
+    const tend = tendHome()
+    const result = await tend.run(['ping'], { env: { TEND_HOME: join(tend.home, 'x'.repeat(120)) } })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^tend: The tend daemon could not start \(exited with 1\); .*daemon\.log ends with:\n\s+tend daemon: The socket path .* Use a shorter TEND_HOME/)
+  })
+})
