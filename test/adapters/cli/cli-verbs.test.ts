@@ -7,7 +7,7 @@ import { tendHome } from './cli-helpers.js'
 
 const hasFlushLogs = typeof (Supervisor.prototype as unknown as Record<string, unknown>).flushLogs === 'function'
 
-describe('tend CLI verbs', () => {
+describe('tend CLI verbs', { timeout: 180_000 }, () => {
   it('logs --follow prints recent lines, then new ones as they come, until interrupted', async () => {
     const tend = tendHome()
     const [first] = await tend.json<ProcessInfo[]>(['start', fixture('long-running.cjs'), '--name', 'chatty'])

@@ -23,7 +23,7 @@ async function get(port: number, path: string): Promise<{ status: number; body: 
   return { status: response.status, body: await response.text() }
 }
 
-describe('tend runtime', () => {
+describe('tend runtime', { timeout: 180_000 }, () => {
   it('serves /readyz only once every app is online, /metrics in Prometheus text, and exits 0 on SIGTERM with no app left', async () => {
     const tend = tendHome()
     const dir = tempDir()
