@@ -34,7 +34,8 @@ describe('tend CLI against a real daemon', { timeout: 180_000 }, () => {
       ['web', 'online', 'cluster'],
       ['web', 'online', 'cluster'],
     ])
-    expect(await (await fetch(`http://127.0.0.1:${port}/`)).json()).toMatchObject({ instance: expect.stringMatching(/^[01]$/) })
+    const answer = (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { instance: string }
+    expect(['0', '1']).toContain(answer.instance)
     const worker = await tend.json<ProcessInfo[]>(['start', eco])
     expect(worker).toMatchObject([{ name: 'worker', status: 'online', spec: { killTimeout: 3000 } }])
 
