@@ -110,10 +110,16 @@ export class FrameDecoder {
   }
 }
 
+function isTendLike(error: unknown): error is Error & { code: string } {
+  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined
+  return typeof code === 'string' && code.startsWith('TEND_ERR_')
+}
+
 /** Serializes an error for the wire: TendErrors keep their code and structured fields in `data`. */
 export function errorToWire(error: unknown): RpcErrorObject {
   if (error instanceof RpcError) return { code: error.rpcCode, message: error.message, data: { code: error.code } }
-  if (error instanceof TendError) {
+  // Duck-typed as well as instanceof: a CommonJS host may hold another copy of the error classes.
+  if (error instanceof TendError || isTendLike(error)) {
     const fields: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(error)) {
       if (key !== 'code' && key !== 'name' && key !== 'message' && key !== 'stack' && key !== 'cause') fields[key] = value
