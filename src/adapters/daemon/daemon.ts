@@ -32,7 +32,7 @@ export interface Daemon extends AsyncDisposable {
   close(): Promise<void>
 }
 
-/** The pid in a pid file, if the file exists and names a live process. */
+/** The pid in a pid file, if the file exists and names a live tend daemon. */
 export function livePid(pidFile: string): number | null {
   let pid: number
   try {
@@ -43,10 +43,16 @@ export function livePid(pidFile: string): number | null {
   if (!Number.isInteger(pid) || pid <= 0) return null
   try {
     process.kill(pid, 0)
-    return pid
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : null
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null
   }
+  // A pid the system gave to another program since the daemon died is stale too (where /proc tells).
+  try {
+    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('daemon')) return null
+  } catch {
+    // no /proc (macOS), or the process is gone: trust the signal check
+  }
+  return pid
 }
 
 /** Appends timestamped lines to daemon.log. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Supervisor, type ProcessInfo } from '../../../src/index.js'
@@ -53,6 +53,14 @@ describe('tend CLI verbs', { timeout: 180_000 }, () => {
     expect(await tend.json(['save', '--force'])).toMatchObject({ apps: 0 })
     expect(await tend.json(['kill'])).toMatchObject({ killed: true })
     expect(await tend.json(['kill'])).toEqual({ killed: false, pid: null })
+  })
+
+  it('treats a pid file naming a live process that is no tend daemon as stale', async () => {
+    const tend = tendHome()
+    writeFileSync(join(tend.home, 'tend.pid'), `${process.pid}\n`)
+    const answer = await tend.json<{ pid: number }>(['ping'])
+    expect(answer.pid).not.toBe(process.pid)
+    expect(tend.daemonPid()).toBe(answer.pid)
   })
 
   it('fails with one clear line when the daemon cannot start', async () => {
