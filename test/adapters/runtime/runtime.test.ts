@@ -56,7 +56,10 @@ describe('tend runtime', { timeout: 180_000 }, () => {
     const metrics = await get(port, '/metrics')
     expect(metrics.body).toMatch(/^tend_process_memory_bytes\{name="web",namespace="default",id="0",instance="0"\} \d+$/m)
     expect(metrics.body).toMatch(/^tend_process_status\{name="side",namespace="default",id="\d",instance="1",status="online"\} 1$/m)
-    expect(out).toContain('side#1 | started ' + /side#1 online \(pid (\d+)\)/.exec(out.join('\n'))![1] + ' instance=1')
+    // Each app's lines reach stdout prefixed with its name and instance (stdout may trail the HTTP answer).
+    await until(() => out.filter((line) => / online \(pid \d+\)/.test(line)).length === 3, { timeout: 30_000, message: 'three online lines' })
+    const side1 = /side#1 online \(pid (\d+)\)/.exec(out.join('\n'))![1]
+    await until(() => out.includes(`side#1 | started ${side1} instance=1`), { timeout: 30_000, message: "side#1's first line" })
 
     const pids = out.flatMap((line) => /online \(pid (\d+)\)/.exec(line)?.[1] ?? []).map(Number)
     expect(pids).toHaveLength(3)
