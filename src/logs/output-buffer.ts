@@ -16,10 +16,17 @@ export class OutputBuffer {
   }
 
   push(line: LogLine): void {
-    if (this.#capacity === 0) return
-    let ring = this.#rings.get(line.id)
-    if (!ring) this.#rings.set(line.id, (ring = new RingBuffer<Entry>(this.#capacity)))
-    ring.push({ ...line, seq: this.#seq++ })
+    this.pushLines(line.id, line.name, line.stream, [line.line], line.at)
+  }
+
+  /** The lines of one read, in order; only the newest `capacity` of them can be kept, so only those are stored. */
+  pushLines(id: number, name: string, stream: 'out' | 'err', lines: readonly string[], at: number): void {
+    if (this.#capacity === 0 || lines.length === 0) return
+    let ring = this.#rings.get(id)
+    if (!ring) this.#rings.set(id, (ring = new RingBuffer<Entry>(this.#capacity)))
+    const skipped = Math.max(0, lines.length - this.#capacity)
+    this.#seq += skipped
+    for (let i = skipped; i < lines.length; i++) ring.push({ id, name, stream, line: lines[i]!, at, seq: this.#seq++ })
   }
 
   /** The newest `lines` lines of these processes together, oldest first. */
