@@ -31,6 +31,8 @@ export class LogFile extends Writable {
   #operations: Promise<void> = Promise.resolve()
   #compressing: Promise<void> | null = null
   #drainWaiters: (() => void)[] = []
+  /** Zero-length marker chunks standing for truncate/reopen, so they run in turn with the writes queued before them. */
+  readonly #controls = new Map<Buffer, () => Promise<void>>()
 
   /** Opens (creating its directory) `path` for appending. Rejects with the fs error when it cannot. */
   static async open(path: string, rotate: NormalizedRotate | null): Promise<LogFile> {
@@ -69,20 +71,29 @@ export class LogFile extends Writable {
     return new Promise((resolve) => this.write(Buffer.alloc(0), () => resolve()))
   }
 
-  /** Empties the file (in turn with the writes). */
+  /** Empties the file, after the writes queued before. */
   truncate(): Promise<void> {
-    return this.#serially(async () => {
+    return this.#inTurn(async () => {
       await this.#ensureOpen()
       await this.#handle!.truncate(0)
       this.#size = 0
     })
   }
 
-  /** Closes and opens the path again: after an external tool moved the file away, writing goes on in a new one. */
+  /** Closes and opens the path again, after the writes queued before: when an external tool moved the file away, writing goes on in a new one. */
   reopen(): Promise<void> {
-    return this.#serially(async () => {
+    return this.#inTurn(async () => {
       await this.#closeHandle()
       await this.#ensureOpen()
+    })
+  }
+
+  #inTurn(operation: () => Promise<void>): Promise<void> {
+    if (this.destroyed || this.writableEnded) return this.#serially(operation)
+    return new Promise((resolve, reject) => {
+      const marker = Buffer.alloc(0)
+      this.#controls.set(marker, () => operation().then(resolve, reject))
+      this.write(marker)
     })
   }
 
@@ -108,38 +119,52 @@ export class LogFile extends Writable {
     void this.#serially(() => this.#closeHandle()).then(() => callback(error))
   }
 
-  /**
-   * Runs `operation` after every earlier one. A failure (disk full, the
-   * directory removed…) is reported to the debug log and the handle closed,
-   * so the next write opens the file again; it never ends the stream, which
-   * would stop the child's output for good.
-   */
+  /** Runs `operation` after every earlier one; a failure is reported (see #failed), never thrown. */
   #serially(operation: () => Promise<void>): Promise<void> {
-    const run = this.#operations.then(operation).catch(async (error: unknown) => {
-      debug('log file %s: %s', this.path, (error as Error).message)
-      await this.#closeHandle().catch(() => undefined)
-    })
+    const run = this.#operations.then(operation).catch((error: unknown) => this.#failed(error))
     this.#operations = run
     return run
+  }
+
+  /**
+   * A write or rotation failed (disk full, the directory removed…): report it
+   * to the debug log and close the handle, so the next write opens the file
+   * again. Never an 'error' on the stream, which would end the child's output
+   * in this file for good.
+   */
+  async #failed(error: unknown): Promise<void> {
+    debug('log file %s: %s', this.path, (error as Error).message)
+    await this.#closeHandle().catch(() => undefined)
   }
 
   async #append(chunks: Buffer[]): Promise<void> {
     const limit = this.#rotate?.maxSize ?? Infinity
     let group: Buffer[] = []
     let groupBytes = 0
+    const flush = async (): Promise<void> => {
+      await this.#writeAll(group, groupBytes).catch((error: unknown) => this.#failed(error))
+      group = []
+      groupBytes = 0
+    }
     for (const chunk of chunks) {
-      if (chunk.length === 0) continue
+      if (chunk.length === 0) {
+        const control = this.#controls.get(chunk)
+        if (control) {
+          this.#controls.delete(chunk)
+          await flush()
+          await control()
+        }
+        continue
+      }
       const before = this.#size + groupBytes
       if (before > 0 && before + chunk.length > limit) {
-        await this.#writeAll(group, groupBytes)
-        group = []
-        groupBytes = 0
-        await this.#rotateNow()
+        await flush()
+        await this.#rotateNow().catch((error: unknown) => this.#failed(error))
       }
       group.push(chunk)
       groupBytes += chunk.length
     }
-    await this.#writeAll(group, groupBytes)
+    await flush()
   }
 
   async #writeAll(buffers: Buffer[], bytes: number): Promise<void> {
@@ -187,7 +212,10 @@ export class LogFile extends Writable {
 }
 
 async function openForAppend(path: string): Promise<FileHandle> {
-  await mkdir(dirname(path), { recursive: true })
+  // EEXIST: something that is not a directory is in the way; open() then says what (ENOTDIR)
+  await mkdir(dirname(path), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error
+  })
   return open(path, 'a')
 }
 

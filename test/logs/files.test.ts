@@ -1,0 +1,156 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { LogFileError } from '../../src/index.js'
+import { fixture, nextEvent, supervisor, tempDir, waitForLine } from '../helpers.js'
+import { expectSequences, linesOf } from './log-check.js'
+
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /
+
+describe('log files', () => {
+  it('writes <name>-<id>-out.log and -err.log under <home>/logs, and names them in logFiles', async () => {
+    const home = tempDir()
+    const sup = supervisor({ home })
+    const [info] = await sup.start({ name: 'printer', script: fixture('print-lines.cjs'), args: ['50'] })
+    const out = join(home, 'logs', `printer-${info!.id}-out.log`)
+    const err = join(home, 'logs', `printer-${info!.id}-err.log`)
+    expect(info!.logFiles).toEqual({ out, err })
+    await waitForLine(sup, 'printer', /^line 49$/)
+    await sup.stop('printer')
+    // the partial last line is written when the stream ends, with a newline
+    expect(readFileSync(out, 'utf8')).toBe(Array.from({ length: 50 }, (_, i) => `line ${i}\n`).join('') + 'partial-tail\n')
+    expect(readFileSync(err, 'utf8')).toBe('to stderr\n')
+  })
+
+  it('keeps 200,000 lines from one child, in order, none lost or duplicated, with the partial last line', async () => {
+    const home = tempDir()
+    const sup = supervisor({ home })
+    const exited = nextEvent(sup, 'process:exit', () => true, 120_000)
+    const [info] = await sup.start({ name: 'fast', script: fixture('write-lines.cjs'), args: ['200000', 'solo', 'out', 'partial'], autorestart: false, rotate: false })
+    await exited
+    await sup.stop('fast')
+    const lines = linesOf(readFileSync(info!.logFiles.out!, 'utf8'))
+    expect(lines.pop()).toBe('solo tail-without-newline')
+    expect(expectSequences(lines)).toEqual(new Map([['solo:out', 200_000]]))
+  })
+
+  it('keeps every line of 4 children writing stdout and stderr at once into one merged, combined file', async () => {
+    const home = tempDir()
+    const sup = supervisor({ home })
+    let exits = 0
+    const allExited = nextEvent(sup, 'process:exit', () => ++exits === 4, 120_000)
+    const infos = await sup.start({
+      name: 'many',
+      script: fixture('write-lines.cjs'),
+      args: ['50000', '-', 'both'],
+      instances: 4,
+      autorestart: false,
+      mergeLogs: true,
+      logFile: 'logs/all.log',
+      outFile: false,
+      errorFile: false,
+      cwd: home,
+      rotate: false,
+    })
+    const combined = join(home, 'logs', 'all.log')
+    for (const info of infos) expect(info.logFiles).toEqual({ combined })
+    await allExited
+    await sup.stop('many')
+    const counts = expectSequences(linesOf(readFileSync(combined, 'utf8')))
+    expect(counts).toEqual(new Map(['w0', 'w1', 'w2', 'w3'].flatMap((tag) => [[`${tag}:out`, 25_000], [`${tag}:err`, 25_000]])))
+  })
+
+  it('prefixes every line, and only lines, with an ISO 8601 UTC timestamp when time is true', async () => {
+    const dir = tempDir()
+    const sup = supervisor()
+    const exited = nextEvent(sup, 'process:exit', () => true, 60_000)
+    const before = Date.now()
+    await sup.start({ name: 'stamped', script: fixture('write-lines.cjs'), args: ['20000', 'ts', 'out', 'partial'], autorestart: false, outFile: join(dir, 'out.log'), time: true })
+    await exited
+    await sup.stop('stamped')
+    const lines = linesOf(readFileSync(join(dir, 'out.log'), 'utf8'))
+    for (const line of lines) {
+      expect(line).toMatch(ISO)
+      const at = Date.parse(line.slice(0, 24))
+      expect(at).toBeGreaterThanOrEqual(before - 1000)
+    }
+    expect(lines.pop()!.slice(25)).toBe('ts tail-without-newline')
+    expect(expectSequences(lines, (line) => line.slice(25))).toEqual(new Map([['ts:out', 20_000]]))
+  })
+
+  it('prefixes lines with logDateFormat, and writes JSON objects with logType json', async () => {
+    const dir = tempDir()
+    const sup = supervisor()
+    await sup.start([
+      { name: 'fmt', script: fixture('print-lines.cjs'), args: ['30'], outFile: join(dir, 'fmt.log'), errorFile: false, logDateFormat: '[at] YYYY-MM-DD HH:mm:ss.SSS Z' },
+      { name: 'json', script: fixture('print-lines.cjs'), args: ['30'], logFile: join(dir, 'json.log'), outFile: false, errorFile: false, logType: 'json' },
+    ])
+    await waitForLine(sup, 'fmt', /^line 29$/)
+    await waitForLine(sup, 'json', /^line 29$/)
+    await sup.stop(['fmt', 'json'])
+    const fmt = linesOf(readFileSync(join(dir, 'fmt.log'), 'utf8'))
+    expect(fmt).toHaveLength(31)
+    fmt.forEach((line, i) => expect(line).toMatch(new RegExp(`^at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} [+-]\\d\\d:\\d\\d ${i === 30 ? 'partial-tail' : `line ${i}`}$`)))
+    const records = linesOf(readFileSync(join(dir, 'json.log'), 'utf8')).map((line) => JSON.parse(line) as Record<string, unknown>)
+    const [id] = sup.describe('json').map((info) => info.id)
+    expect(records.find((record) => record.stream === 'err')).toMatchObject({ name: 'json', id, message: 'to stderr' })
+    const out = records.filter((record) => record.stream === 'out')
+    expect(out.map((record) => record.message)).toEqual([...Array.from({ length: 30 }, (_, i) => `line ${i}`), 'partial-tail'])
+    for (const record of records) expect(Object.keys(record)).toEqual(['time', 'stream', 'name', 'id', 'message'])
+    expect(String(out[0]!.time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+  })
+
+  it('resolves relative paths against the cwd, creates directories, and gives each instance its own file unless merged', async () => {
+    const cwd = tempDir()
+    const sup = supervisor()
+    const infos = await sup.start({ name: 'pair', script: fixture('long-running.cjs'), cwd, instances: 2, outFile: 'deep/er/out.log', errorFile: '/dev/null' })
+    expect(infos.map((info) => info.logFiles)).toEqual(infos.map((info) => ({ out: join(cwd, 'deep', 'er', `out-${info.id}.log`) })))
+    for (const info of infos) await waitForLine(sup, info.id, /started/)
+    await sup.stop('pair')
+    for (const info of infos) expect(readFileSync(info.logFiles.out!, 'utf8')).toMatch(/^started \d+ instance=\d/)
+  })
+
+  it('writes no file with disableLogs, but keeps lines in memory', async () => {
+    const home = tempDir()
+    const sup = supervisor({ home })
+    const [info] = await sup.start({ name: 'quiet', script: fixture('print-lines.cjs'), args: ['3'], disableLogs: true })
+    expect(info!.logFiles).toEqual({})
+    await waitForLine(sup, 'quiet', /^line 2$/)
+    await sup.stop('quiet')
+    expect(existsSync(join(home, 'logs'))).toBe(false)
+  })
+
+  it('rejects an unwritable log path with LogFileError at start, and starts nothing', async () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'a-file'), '')
+    mkdirSync(join(dir, 'a-dir'))
+    const sup = supervisor()
+    const underFile = sup.start({ name: 'bad', script: fixture('long-running.cjs'), outFile: join(dir, 'a-file', 'out.log') })
+    await expect(underFile).rejects.toBeInstanceOf(LogFileError)
+    await expect(underFile).rejects.toMatchObject({ code: 'TEND_ERR_LOG_FILE', app: 'bad', path: join(dir, 'a-file', 'out.log'), errno: 'ENOTDIR' })
+    const isDir = sup.start({ name: 'bad', script: fixture('long-running.cjs'), errorFile: join(dir, 'a-dir') })
+    await expect(isDir).rejects.toMatchObject({ code: 'TEND_ERR_LOG_FILE', errno: 'EISDIR' })
+    expect(sup.list()).toEqual([])
+  })
+
+  it('flushLogs empties the files and reopenLogs follows an external rename', async () => {
+    const dir = tempDir()
+    const sup = supervisor()
+    const [info] = await sup.start({ name: 'app', script: fixture('print-messages.cjs'), outFile: join(dir, 'out.log') })
+    const out = info!.logFiles.out!
+    const say = async (text: string): Promise<void> => {
+      await sup.send('app', text)
+      await waitForLine(sup, 'app', new RegExp(`^${text}$`))
+    }
+    await say('one')
+    await sup.flushLogs('app')
+    await say('two')
+    renameSync(out, `${out}.moved`)
+    await sup.reopenLogs()
+    await say('three')
+    await sup.stop('app')
+    expect(readdirSync(dir).sort()).toEqual(['out.log', 'out.log.moved'])
+    expect(readFileSync(`${out}.moved`, 'utf8')).toBe('two\n')
+    expect(readFileSync(out, 'utf8')).toBe('three\n')
+  })
+})
