@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import { blockLines, LineFramer } from '../../src/logs/line-framer.js'
-import { RingBuffer } from '../../src/logs/ring-buffer.js'
 
 /** The blocks a framer makes of these chunks, as text, ending with what end() gives. */
 function frame(chunks: (string | Buffer)[], max?: number): string[] {
@@ -49,14 +48,4 @@ describe('blockLines', () => {
     ['crlf\r\nlf\n', ['crlf', 'lf']],
     ['\n', ['']],
   ])('%o → %o', (text, lines) => expect(blockLines(text)).toEqual(lines))
-})
-
-describe('RingBuffer', () => {
-  it('keeps the newest items, oldest first', () => {
-    const ring = new RingBuffer<number>(3)
-    for (let i = 0; i < 5; i++) ring.push(i)
-    expect(ring.last()).toEqual([2, 3, 4])
-    expect(ring.last(2)).toEqual([3, 4])
-    expect(ring.size).toBe(3)
-  })
 })
