@@ -9,6 +9,7 @@ import { ManagedProcess, type ProcessHost } from './core/managed-process.js'
 import { KeyedQueue } from './core/keyed-queue.js'
 import { Registry, type App } from './core/registry.js'
 import { ClosedError, ExistsError, InvalidArgumentError, InvalidSpecError } from './errors.js'
+import type { OutputBlock } from './logs/line-framer.js'
 import { LogManager } from './logs/log-manager.js'
 import { OutputBuffer } from './logs/output-buffer.js'
 import { ForkRunner } from './runners/fork.js'
@@ -60,7 +61,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('logBufferLines', 'logBufferLines must be an integer ≥ 0')
     this.#options = { ...options }
     this.#output = new OutputBuffer(lines)
-    this.#logs = new LogManager(options.home, (process, stream, lines, at) => this.#onLines(process, stream, lines, at))
+    this.#logs = new LogManager(options.home, (process, stream, block) => this.#onOutput(process, stream, block))
     const runner: Runner = new ForkRunner()
     this.#host = {
       runner,
@@ -97,12 +98,16 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    * read; nothing is queued for a listener, so a slow one slows the reading
    * (and, through the pipe, the child) instead of growing memory.
    */
-  #onLines(process: ManagedProcess, stream: 'out' | 'err', lines: readonly string[], at: number): void {
-    this.#output.pushLines(process.id, process.spec.name, stream, lines, at)
+  #onOutput(process: ManagedProcess, stream: 'out' | 'err', block: OutputBlock): void {
     const event = stream === 'out' ? 'log:out' : 'log:err'
-    if (!this.#hasListeners(event)) return
+    const listened = this.#hasListeners(event)
+    // decoded only when someone listens; otherwise the buffer decodes if logs() asks
+    if (listened) void block.lines
+    this.#output.pushBlock(process.id, process.spec.name, stream, block)
+    if (!listened) return
     const info = this.#info(process)
-    for (const line of lines) this.#emit(event, { process: info, line, at })
+    const { at } = block
+    for (const line of block.lines) this.#emit(event, { process: info, line, at })
   }
 
   // ------------------------------------------------------------ helpers

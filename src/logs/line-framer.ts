@@ -11,6 +11,8 @@
  * UTF-8 sequence, so a block always decodes whole.
  */
 
+import { isAscii } from 'node:buffer'
+
 export const DEFAULT_MAX_LINE_LENGTH = 1024 * 1024
 const NEWLINE = 0x0a
 const NEWLINE_BUFFER = Buffer.from('\n')
@@ -75,6 +77,54 @@ export class LineFramer {
     this.#pendingBytes = rest.length
     return Buffer.concat(lines)
   }
+}
+
+/**
+ * A block of whole lines as it came from one read, decoded only when
+ * something needs the text: a file with timestamps or JSON, a `log:*`
+ * listener, or `logs()`. A raw file and the in-memory buffer need the bytes
+ * alone, so a child nobody listens to costs no string work per line.
+ */
+export class OutputBlock {
+  readonly bytes: Buffer
+  readonly at: number
+  #ascii: boolean | undefined
+  #text: string | undefined
+  #lines: readonly string[] | undefined
+
+  constructor(bytes: Buffer, at: number) {
+    this.bytes = bytes
+    this.at = at
+  }
+
+  /** True when every byte is ASCII: then the text is one byte per character and encodes back as latin1, which is cheaper. */
+  get ascii(): boolean {
+    return (this.#ascii ??= isAscii(this.bytes))
+  }
+
+  get text(): string {
+    return (this.#text ??= this.bytes.toString(this.ascii ? 'latin1' : 'utf8'))
+  }
+
+  /** The lines, without their '\n' or a trailing '\r'. */
+  get lines(): readonly string[] {
+    return (this.#lines ??= blockLines(this.text))
+  }
+
+  get decoded(): boolean {
+    return this.#lines !== undefined
+  }
+}
+
+/** How many lines a block (ending in '\n') holds. */
+export function countLines(bytes: Buffer): number {
+  let count = 0
+  let at = bytes.indexOf(NEWLINE)
+  while (at !== -1) {
+    count++
+    at = bytes.indexOf(NEWLINE, at + 1)
+  }
+  return count
 }
 
 /** The lines of a block (which ends in '\n'), without their '\n' or a trailing '\r'. */

@@ -14,10 +14,10 @@
 import type { Readable } from 'node:stream'
 import { LogFileError } from '../errors.js'
 import type { LogFiles, NormalizedSpec } from '../types.js'
-import { blockFormatter, type DecodedBlock } from './log-format.js'
+import { blockFormatter } from './log-format.js'
 import { LogFile } from './log-file.js'
 import { logPaths } from './log-paths.js'
-import { blockLines, LineFramer } from './line-framer.js'
+import { LineFramer, OutputBlock } from './line-framer.js'
 
 export type OutputStream = 'out' | 'err'
 
@@ -26,8 +26,8 @@ export interface LoggedProcess {
   readonly spec: NormalizedSpec
 }
 
-/** Receives the lines of each block, in order per stream, for the ring buffer and the events. */
-export type LinesHandler<P> = (process: P, stream: OutputStream, lines: readonly string[], at: number) => void
+/** Receives each block, in order per stream, for the in-memory buffer and the events. */
+export type OutputHandler<P> = (process: P, stream: OutputStream, block: OutputBlock) => void
 
 interface PooledFile {
   readonly opening: Promise<LogFile>
@@ -46,13 +46,13 @@ interface ProcessFiles {
 
 export class LogManager<P extends LoggedProcess> {
   readonly #home: string | undefined
-  readonly #onLines: LinesHandler<P>
+  readonly #onOutput: OutputHandler<P>
   readonly #pool = new Map<string, PooledFile>()
   readonly #processes = new Map<number, ProcessFiles>()
 
-  constructor(home: string | undefined, onLines: LinesHandler<P>) {
+  constructor(home: string | undefined, onOutput: OutputHandler<P>) {
     this.#home = home
-    this.#onLines = onLines
+    this.#onOutput = onOutput
   }
 
   /**
@@ -96,16 +96,10 @@ export class LogManager<P extends LoggedProcess> {
     const resume = (): void => {
       if (--waiting === 0) readable.resume()
     }
-    const onBlock = (block: Buffer): void => {
-      const at = Date.now()
-      let decoded: DecodedBlock | null = null
-      const decode = (): DecodedBlock => {
-        if (decoded) return decoded
-        const text = block.toString('utf8')
-        return (decoded = { text, lines: blockLines(text) })
-      }
+    const onBlock = (bytes: Buffer): void => {
+      const block = new OutputBlock(bytes, Date.now())
       if (targets.length > 0) {
-        const data = format(block, decode, at)
+        const data = format(block)
         for (const file of targets) {
           if (file.writable && !file.write(data)) {
             waiting++
@@ -114,7 +108,7 @@ export class LogManager<P extends LoggedProcess> {
         }
         if (waiting > 0) readable.pause()
       }
-      this.#onLines(process, stream, decode().lines, at)
+      this.#onOutput(process, stream, block)
     }
     readable.on('data', (chunk: Buffer) => {
       const block = framer.push(chunk)

@@ -5,13 +5,23 @@
  * whole blocks are dropped once the newer ones hold `capacity` lines.
  */
 import type { LogLine } from '../types.js'
+import { countLines, type OutputBlock } from './line-framer.js'
 
 interface Block {
   readonly stream: 'out' | 'err'
   readonly at: number
   /** Global arrival order across processes and streams. */
   readonly seq: number
-  readonly lines: readonly string[]
+  /** How many lines (of the block's, the newest) this entry holds. */
+  readonly count: number
+  /** The lines, or the block to decode them from when asked. */
+  readonly source: readonly string[] | OutputBlock
+}
+
+function linesOf(block: Block): readonly string[] {
+  if (Array.isArray(block.source)) return block.source as readonly string[]
+  const lines = (block.source as OutputBlock).lines
+  return lines.length > block.count ? lines.slice(lines.length - block.count) : lines
 }
 
 class ProcessLines {
@@ -36,15 +46,27 @@ export class OutputBuffer {
 
   /** The lines of one read, in order. */
   pushLines(id: number, name: string, stream: 'out' | 'err', lines: readonly string[], at: number): void {
+    if (this.#capacity === 0 || lines.length === 0) return
+    const kept = lines.length > this.#capacity ? lines.slice(lines.length - this.#capacity) : lines
+    this.#add(id, name, { stream, at, seq: this.#seq++, count: kept.length, source: kept })
+  }
+
+  /** One read's block; its lines are decoded only if `recent()` asks for them. */
+  pushBlock(id: number, name: string, stream: 'out' | 'err', block: OutputBlock): void {
+    if (this.#capacity === 0) return
+    if (block.decoded) return this.pushLines(id, name, stream, block.lines, block.at)
+    const count = Math.min(countLines(block.bytes), this.#capacity)
+    if (count > 0) this.#add(id, name, { stream, at: block.at, seq: this.#seq++, count, source: block })
+  }
+
+  #add(id: number, name: string, block: Block): void {
     const capacity = this.#capacity
-    if (capacity === 0 || lines.length === 0) return
     let store = this.#processes.get(id)
     if (!store) this.#processes.set(id, (store = new ProcessLines(name)))
-    const kept = lines.length > capacity ? lines.slice(lines.length - capacity) : lines
-    store.blocks.push({ stream, at, seq: this.#seq++, lines: kept })
-    store.total += kept.length
+    store.blocks.push(block)
+    store.total += block.count
     // drop the oldest blocks while the newer ones alone hold `capacity` lines
-    while (store.total - store.blocks[store.head]!.lines.length >= capacity) store.total -= store.blocks[store.head++]!.lines.length
+    while (store.total - store.blocks[store.head]!.count >= capacity) store.total -= store.blocks[store.head++]!.count
     if (store.head > 64 && store.head * 2 > store.blocks.length) {
       store.blocks.splice(0, store.head)
       store.head = 0
@@ -61,8 +83,9 @@ export class OutputBuffer {
       let taken = 0
       for (let b = store.blocks.length - 1; b >= store.head && taken < want; b--) {
         const block = store.blocks[b]!
-        for (let i = block.lines.length - 1; i >= 0 && taken < want; i--, taken++) {
-          picked.push({ seq: block.seq, index: i, line: { id, name: store.name, stream: block.stream, line: block.lines[i]!, at: block.at } })
+        const lines = linesOf(block)
+        for (let i = lines.length - 1; i >= 0 && taken < want; i--, taken++) {
+          picked.push({ seq: block.seq, index: i, line: { id, name: store.name, stream: block.stream, line: lines[i]!, at: block.at } })
         }
       }
     }

@@ -11,15 +11,17 @@ describe('log files', () => {
   it('writes <name>-<id>-out.log and -err.log under <home>/logs, and names them in logFiles', async () => {
     const home = tempDir()
     const sup = supervisor({ home })
-    const [info] = await sup.start({ name: 'printer', script: fixture('print-lines.cjs'), args: ['50'] })
+    const exited = nextEvent(sup, 'process:exit')
+    const [info] = await sup.start({ name: 'printer', script: fixture('write-lines.cjs'), args: ['6', 't', 'both', 'partial'], autorestart: false })
     const out = join(home, 'logs', `printer-${info!.id}-out.log`)
     const err = join(home, 'logs', `printer-${info!.id}-err.log`)
     expect(info!.logFiles).toEqual({ out, err })
-    await waitForLine(sup, 'printer', /^line 49$/)
+    await exited
     await sup.stop('printer')
+    const pad = 'x'.repeat(80)
     // the partial last line is written when the stream ends, with a newline
-    expect(readFileSync(out, 'utf8')).toBe(Array.from({ length: 50 }, (_, i) => `line ${i}\n`).join('') + 'partial-tail\n')
-    expect(readFileSync(err, 'utf8')).toBe('to stderr\n')
+    expect(readFileSync(out, 'utf8')).toBe(`t out 0 ${pad}\nt out 1 ${pad}\nt out 2 ${pad}\nt tail-without-newline\n`)
+    expect(readFileSync(err, 'utf8')).toBe(`t err 0 ${pad}\nt err 1 ${pad}\nt err 2 ${pad}\n`)
   })
 
   it('keeps 200,000 lines from one child, in order, none lost or duplicated, with the partial last line', async () => {
@@ -81,23 +83,33 @@ describe('log files', () => {
   it('prefixes lines with logDateFormat, and writes JSON objects with logType json', async () => {
     const dir = tempDir()
     const sup = supervisor()
+    let exits = 0
+    const exited = nextEvent(sup, 'process:exit', () => ++exits === 2)
+    const common = { script: fixture('write-lines.cjs'), autorestart: false, outFile: false as const, errorFile: false as const }
     await sup.start([
-      { name: 'fmt', script: fixture('print-lines.cjs'), args: ['30'], outFile: join(dir, 'fmt.log'), errorFile: false, logDateFormat: '[at] YYYY-MM-DD HH:mm:ss.SSS Z' },
-      { name: 'json', script: fixture('print-lines.cjs'), args: ['30'], logFile: join(dir, 'json.log'), outFile: false, errorFile: false, logType: 'json' },
+      { ...common, name: 'fmt', args: ['30', 'f', 'out', 'partial'], outFile: join(dir, 'fmt.log'), logDateFormat: '[at] YYYY-MM-DD HH:mm:ss.SSS Z' },
+      { ...common, name: 'json', args: ['30', 'j', 'both', 'partial'], logFile: join(dir, 'json.log'), logType: 'json' },
     ])
-    await waitForLine(sup, 'fmt', /^line 29$/)
-    await waitForLine(sup, 'json', /^line 29$/)
+    await exited
     await sup.stop(['fmt', 'json'])
     const fmt = linesOf(readFileSync(join(dir, 'fmt.log'), 'utf8'))
-    expect(fmt).toHaveLength(31)
-    fmt.forEach((line, i) => expect(line).toMatch(new RegExp(`^at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} [+-]\\d\\d:\\d\\d ${i === 30 ? 'partial-tail' : `line ${i}`}$`)))
+    const stamp = /^at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} [+-]\d\d:\d\d /
+    for (const line of fmt) expect(line).toMatch(stamp)
+    expect(fmt.pop()!.replace(stamp, '')).toBe('f tail-without-newline')
+    expect(expectSequences(fmt, (line) => line.replace(stamp, ''))).toEqual(new Map([['f:out', 30]]))
+
     const records = linesOf(readFileSync(join(dir, 'json.log'), 'utf8')).map((line) => JSON.parse(line) as Record<string, unknown>)
     const [id] = sup.describe('json').map((info) => info.id)
-    expect(records.find((record) => record.stream === 'err')).toMatchObject({ name: 'json', id, message: 'to stderr' })
-    const out = records.filter((record) => record.stream === 'out')
-    expect(out.map((record) => record.message)).toEqual([...Array.from({ length: 30 }, (_, i) => `line ${i}`), 'partial-tail'])
-    for (const record of records) expect(Object.keys(record)).toEqual(['time', 'stream', 'name', 'id', 'message'])
-    expect(String(out[0]!.time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+    for (const record of records) {
+      expect(Object.keys(record)).toEqual(['time', 'stream', 'name', 'id', 'message'])
+      expect(record).toMatchObject({ name: 'json', id })
+      expect(String(record.time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+      expect(String(record.message)).toMatch(record.message === 'j tail-without-newline' ? /^j tail/ : new RegExp(`^j ${String(record.stream)} `))
+    }
+    const out = records.filter((record) => record.stream === 'out').map((record) => String(record.message))
+    const err = records.filter((record) => record.stream === 'err').map((record) => String(record.message))
+    expect(out.pop()).toBe('j tail-without-newline')
+    expect(expectSequences([...out, ...err])).toEqual(new Map([['j:out', 15], ['j:err', 15]]))
   })
 
   it('resolves relative paths against the cwd, creates directories, and gives each instance its own file unless merged', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { OutputBlock } from '../../src/logs/line-framer.js'
 import { OutputBuffer } from '../../src/logs/output-buffer.js'
 
 const texts = (buffer: OutputBuffer, ids: number[], lines: number): string[] => buffer.recent(ids, lines).map((line) => `${line.id}:${line.stream}:${line.line}`)
@@ -37,5 +38,15 @@ describe('OutputBuffer', () => {
     const none = new OutputBuffer(0)
     none.pushLines(1, 'a', 'out', ['x'], 0)
     expect(none.recent([1], 10)).toEqual([])
+  })
+
+  it('decodes a block only when asked, and keeps only what capacity allows of it', () => {
+    const buffer = new OutputBuffer(3)
+    const block = new OutputBlock(Buffer.from('a\nb\r\nc\nd\n'), 5)
+    buffer.pushBlock(1, 'a', 'out', block)
+    expect(block.decoded).toBe(false)
+    buffer.pushBlock(1, 'a', 'err', new OutputBlock(Buffer.from('é\n'), 6))
+    expect(texts(buffer, [1], 10)).toEqual(['1:out:c', '1:out:d', '1:err:é'])
+    expect(block.decoded).toBe(true)
   })
 })
