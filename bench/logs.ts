@@ -13,14 +13,17 @@
  * the median is reported.
  *
  *   node --import tsx bench/logs.ts [--lines 200000] [--rounds 5]
+ *
+ * `npm run bench` runs it too (runLogs), as Figure rows.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { createWriteStream, mkdtempSync, openSync, closeSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Supervisor } from '../src/index.js'
+import { compare, figure, type Figure } from './lib.js'
 
 const WRITER = fileURLToPath(new URL('./fixtures/writer.cjs', import.meta.url))
 const SCENARIOS = ['direct', 'piped', 'tend', 'tend+ts'] as const
@@ -33,7 +36,9 @@ interface Measurement {
   readonly bytes: number
 }
 
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href
 const { values } = parseArgs({
+  args: invokedDirectly ? process.argv.slice(2) : [],
   options: {
     lines: { type: 'string', default: '200000' },
     rounds: { type: 'string', default: '5' },
@@ -42,6 +47,7 @@ const { values } = parseArgs({
   },
 })
 const lines = Number(values.lines)
+const TARGETS: Partial<Record<Scenario, string>> = { tend: '≤ 1.1x piped', 'tend+ts': '≤ 1.3x piped' }
 
 /** Total bytes of the files under `dir`. */
 function bytesIn(dir: string): number {
@@ -123,6 +129,43 @@ function median(numbers: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
+/** Every scenario for 1 and 4 writers, rounds interleaved. */
+function measureAll(rounds: number): Map<number, Map<Scenario, Measurement[]>> {
+  const all = new Map<number, Map<Scenario, Measurement[]>>()
+  for (const writers of [1, 4]) {
+    const samples = new Map<Scenario, Measurement[]>(SCENARIOS.map((scenario) => [scenario, []]))
+    for (let round = 0; round < rounds; round++) {
+      for (const scenario of SCENARIOS) samples.get(scenario)!.push(measureInChild(scenario, writers))
+    }
+    all.set(writers, samples)
+  }
+  return all
+}
+
+/** For `npm run bench`: the figures, with the comparisons measured in the same run. */
+export function runLogs({ quick }: { quick: boolean }): Promise<Figure[]> {
+  const figures: Figure[] = []
+  for (const [writers, samples] of measureAll(quick ? 3 : 5)) {
+    const piped = samples.get('piped')!.map((m) => m.ms)
+    for (const scenario of SCENARIOS) {
+      const list = samples.get(scenario)!
+      const name = `logs ${scenario} x${writers}`
+      const total = writers * lines
+      figures.push(
+        figure(name, `${total} lines of 100 bytes into files`, 'ms', list.map((m) => m.ms), {
+          ...(scenario === 'piped' ? {} : { baseline: compare('piped through a plain parent', list.map((m) => m.ms), piped) }),
+          ...(writers === 1 && TARGETS[scenario] ? { target: TARGETS[scenario] } : {}),
+        }),
+        figure(name, 'lines per second', 'lines/s', list.map((m) => Math.round(total / (m.ms / 1000)))),
+        figure(name, 'MB/s into the files', 'MB/s', list.map((m) => m.bytes / (m.ms / 1000) / 1024 / 1024)),
+        figure(name, 'parent (supervisor) CPU time', 'ms', list.map((m) => m.cpuMs), writers === 1 && scenario === 'tend' ? { target: '≤ 115 ms (0.5x PM2 7: 230 ms)' } : {}),
+        figure(name, 'parent peak RSS', 'MiB', list.map((m) => m.rssMB)),
+      )
+    }
+  }
+  return Promise.resolve(figures)
+}
+
 async function main(): Promise<void> {
   if (values.scenario) {
     process.stdout.write(JSON.stringify(await measureHere(values.scenario as Scenario, Number(values.writers))))
@@ -131,11 +174,7 @@ async function main(): Promise<void> {
   const rounds = Number(values.rounds)
   console.log(`${lines} lines of 100 bytes per writer, median of ${rounds} rounds, node ${process.version}\n`)
   console.log('writers  scenario   ms      lines/s     MB/s    vs piped  parent CPU ms  peak RSS MB')
-  for (const writers of [1, 4]) {
-    const samples = new Map<Scenario, Measurement[]>(SCENARIOS.map((scenario) => [scenario, []]))
-    for (let round = 0; round < rounds; round++) {
-      for (const scenario of SCENARIOS) samples.get(scenario)!.push(measureInChild(scenario, writers))
-    }
+  for (const [writers, samples] of measureAll(rounds)) {
     const pipedMs = median(samples.get('piped')!.map((m) => m.ms))
     for (const scenario of SCENARIOS) {
       const list = samples.get(scenario)!
@@ -146,7 +185,7 @@ async function main(): Promise<void> {
         scenario.padEnd(10),
         ms.toFixed(0).padStart(5),
         Math.round(total / (ms / 1000)).toLocaleString('en-US').padStart(12),
-        ((median(list.map((m) => m.bytes)) / (ms / 1000)) / 1024 / 1024).toFixed(1).padStart(8),
+        (median(list.map((m) => m.bytes)) / (ms / 1000) / 1024 / 1024).toFixed(1).padStart(8),
         `${(ms / pipedMs).toFixed(2)}x`.padStart(9),
         median(list.map((m) => m.cpuMs)).toFixed(0).padStart(14),
         median(list.map((m) => m.rssMB)).toFixed(0).padStart(12),
@@ -156,4 +195,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main()
+if (invokedDirectly) await main()
