@@ -166,3 +166,30 @@ describe('log files', () => {
     expect(readFileSync(out, 'utf8')).toBe('three\n')
   })
 })
+
+describe('log files in cluster mode', () => {
+  it('captures the workers like forked children: merged file, every line, in order per worker', async () => {
+    const dir = tempDir()
+    const sup = supervisor()
+    const infos = await sup.start({
+      name: 'clustered',
+      script: fixture('lines-then-listen.cjs'),
+      args: ['20000'],
+      mode: 'cluster',
+      instances: 2,
+      mergeLogs: true,
+      outFile: join(dir, 'out.log'),
+      errorFile: false,
+    })
+    for (const info of infos) expect(info.logFiles).toEqual({ out: join(dir, 'out.log') })
+    await waitForLine(sup, infos[0]!.id, /^w0 out 19999 /)
+    await waitForLine(sup, infos[1]!.id, /^w1 out 19999 /)
+    await sup.stop('clustered')
+    expect(expectSequences(linesOf(readFileSync(join(dir, 'out.log'), 'utf8')))).toEqual(
+      new Map([
+        ['w0:out', 20_000],
+        ['w1:out', 20_000],
+      ]),
+    )
+  })
+})
