@@ -49,4 +49,12 @@ describe('OutputBuffer', () => {
     expect(texts(buffer, [1], 10)).toEqual(['1:out:c', '1:out:d', '1:err:é'])
     expect(block.decoded).toBe(true)
   })
+
+  it('trims blocks past a megabyte and still answers with the newest lines', () => {
+    const buffer = new OutputBuffer(3)
+    const pad = 'x'.repeat(1000)
+    for (let i = 0; i < 3000; i++) buffer.pushBlock(1, 'a', 'out', new OutputBlock(Buffer.from(`${i} ${pad}\n`), i))
+    buffer.pushBlock(1, 'a', 'out', new OutputBlock(Buffer.from('last\n'), 3000))
+    expect(buffer.recent([1], 10).map((line) => line.line.slice(0, 4))).toEqual(['2998', '2999', 'last'])
+  })
 })
