@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { LogFileError } from '../../src/index.js'
@@ -6,6 +6,17 @@ import { fixture, nextEvent, supervisor, tempDir, waitForLine } from '../helpers
 import { expectSequences, linesOf } from './log-check.js'
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /
+
+/** Paths this process holds open (Linux). */
+function openPaths(): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      return [readlinkSync(`/proc/self/fd/${fd}`)]
+    } catch {
+      return []
+    }
+  })
+}
 
 describe('log files', () => {
   it('writes <name>-<id>-out.log and -err.log under <home>/logs, and names them in logFiles', async () => {
@@ -120,6 +131,22 @@ describe('log files', () => {
     for (const info of infos) await waitForLine(sup, info.id, /started/)
     await sup.stop('pair')
     for (const info of infos) expect(readFileSync(info.logFiles.out!, 'utf8')).toMatch(/^started \d+ instance=\d/)
+  })
+
+  it('opens files for processes added by scale, and closes those of removed and deleted processes', async () => {
+    const home = tempDir()
+    const sup = supervisor({ home })
+    const [first] = await sup.start({ name: 'grow', script: fixture('long-running.cjs') })
+    const [, second] = await sup.scale('grow', 2)
+    expect(second!.logFiles).toEqual({ out: join(home, 'logs', `grow-${second!.id}-out.log`), err: join(home, 'logs', `grow-${second!.id}-err.log`) })
+    await waitForLine(sup, second!.id, /^started/)
+    expect(openPaths()).toContain(second!.logFiles.out)
+    await sup.scale('grow', 1)
+    expect(openPaths()).not.toContain(second!.logFiles.out)
+    expect(readFileSync(second!.logFiles.out!, 'utf8')).toMatch(/^started \d+ instance=1\n$/)
+    expect(openPaths()).toContain(first!.logFiles.out)
+    await sup.delete('grow')
+    expect(openPaths().filter((path) => path.startsWith(home))).toEqual([])
   })
 
   it('writes no file with disableLogs, but keeps lines in memory', async () => {
