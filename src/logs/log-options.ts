@@ -43,10 +43,14 @@ interface Access {
   fail(option: string, expected: string, value: unknown): never
 }
 
-/** `'/dev/null'` and `false` turn a file off; a path resolves against `cwd` (and `~/` against the home directory). */
+/**
+ * `'/dev/null'` and `false` turn a file off; a path resolves against `cwd`
+ * (and `~/` against the home directory). `null` (a normalized spec given
+ * back) means the default, like leaving it out.
+ */
 function logPath(option: LogOptionName, access: Access, cwd: string): string | false | null {
   const value = access.get(option)
-  if (value === undefined) return null
+  if (value === undefined || value === null) return null
   if (value === false || value === '/dev/null') return false
   if (typeof value !== 'string' || value.trim() === '') return access.fail(option, "a file path, '/dev/null' or false", value)
   if (value === '~' || value.startsWith('~/')) return resolve(homedir(), value.slice(2))
@@ -61,7 +65,7 @@ function flag(option: LogOptionName, access: Access): boolean {
 
 function rotation(access: Access): NormalizedRotate | null {
   const value = access.get('rotate')
-  if (value === false) return null
+  if (value === false || value === null) return null
   if (value === true) return DEFAULT_ROTATE
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return access.fail('rotate', "true, false or { maxSize: '10M', maxFiles: 10, compress: false }", value)
@@ -80,7 +84,7 @@ function rotation(access: Access): NormalizedRotate | null {
 }
 
 export function normalizeLogOptions(access: Access, cwd: string): NormalizedLogOptions {
-  const format = access.get('logDateFormat')
+  const format = access.get('logDateFormat') ?? undefined
   if (format !== undefined && (typeof format !== 'string' || format === '')) access.fail('logDateFormat', "a date format such as 'YYYY-MM-DD HH:mm:ss Z'", format)
   const logType = access.get('logType')
   if (logType !== 'text' && logType !== 'json') access.fail('logType', "'text' or 'json'", logType)

@@ -35,6 +35,8 @@ describe('log options', () => {
       rotate: { maxSize: 1024 * 1024, maxFiles: 2, compress: true },
     })
     expect(spec({ outFile: false, rotate: false })).toMatchObject({ outFile: false, rotate: null })
+    // null, as a normalized spec has it, means the default (or off, for rotate)
+    expect(spec({ outFile: null, logDateFormat: null, rotate: null })).toMatchObject({ outFile: null, logDateFormat: null, rotate: null })
     expect(Object.isFrozen(normalized.rotate)).toBe(true)
   })
 
