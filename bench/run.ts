@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { runCluster } from './cluster.js'
 import { runCore } from './core.js'
 import type { Figure } from './lib.js'
+import { runLogs } from './logs.js'
 
 const quick = process.argv.includes('--quick')
 
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const scenarios: [string, (options: { quick: boolean }) => Promise<Figure[]>][] = [
     ['core', runCore],
     ['cluster', runCluster],
+    ['logs', runLogs],
   ]
   for (const [name, run] of scenarios) {
     if (only && !only.includes(name)) continue

@@ -9,6 +9,8 @@ import { ManagedProcess, type ProcessHost } from './core/managed-process.js'
 import { KeyedQueue } from './core/keyed-queue.js'
 import { Registry, type App } from './core/registry.js'
 import { ClosedError, ExistsError, InvalidArgumentError, InvalidSpecError, NotFoundError } from './errors.js'
+import type { OutputBlock } from './logs/line-framer.js'
+import { LogManager } from './logs/log-manager.js'
 import { OutputBuffer } from './logs/output-buffer.js'
 import { ClusterRunner } from './runners/cluster.js'
 import { ForkRunner } from './runners/fork.js'
@@ -50,6 +52,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   readonly #registry = new Registry()
   readonly #queue = new KeyedQueue()
   readonly #output: OutputBuffer
+  readonly #logs: LogManager<ManagedProcess>
   readonly #host: ProcessHost
   readonly #redacted = new WeakMap<NormalizedSpec, NormalizedSpec>()
   /** Each app's spec as given to start() (unredacted), for appSpecs(). */
@@ -62,6 +65,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('logBufferLines', 'logBufferLines must be an integer ≥ 0')
     this.#options = { ...options }
     this.#output = new OutputBuffer(lines)
+    this.#logs = new LogManager(options.home, (process, stream, block) => this.#onOutput(process, stream, block))
     const runners: Record<Mode, Runner> = { fork: new ForkRunner(), cluster: new ClusterRunner() }
     this.#host = {
       // The one place the mode is looked at: everything after goes through the Runner interface.
@@ -69,7 +73,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       emit: (event, payload) => this.#emit(event, payload),
       hasListeners: (event) => this.#hasListeners(event),
       childEnv: (spec, instance) => this.#childEnv(spec, instance),
-      onLine: (process, stream, line) => this.#onLine(process, stream, line),
+      captureOutput: (process, stream, readable) => this.#logs.capture(process, stream, readable),
       info: (process) => this.#info(process),
     }
   }
@@ -93,11 +97,22 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     }
   }
 
-  #onLine(process: ManagedProcess, stream: 'out' | 'err', line: string): void {
-    const at = Date.now()
-    this.#output.push({ id: process.id, name: process.spec.name, stream, line, at })
+  /**
+   * The lines of one read of a child's output. Events go out synchronously
+   * and only when someone listens, one ProcessInfo shared by the lines of a
+   * read; nothing is queued for a listener, so a slow one slows the reading
+   * (and, through the pipe, the child) instead of growing memory.
+   */
+  #onOutput(process: ManagedProcess, stream: 'out' | 'err', block: OutputBlock): void {
     const event = stream === 'out' ? 'log:out' : 'log:err'
-    if (this.#hasListeners(event)) this.#emit(event, { process: this.#info(process), line, at })
+    const listened = this.#hasListeners(event)
+    // decoded only when someone listens; otherwise the buffer decodes if logs() asks
+    if (listened) void block.lines
+    this.#output.pushBlock(process.id, process.spec.name, stream, block)
+    if (!listened) return
+    const info = this.#info(process)
+    const { at } = block
+    for (const line of block.lines) this.#emit(event, { process: info, line, at })
   }
 
   // ------------------------------------------------------------ helpers
@@ -133,7 +148,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       nextRestartAt: process.nextRestartAt,
       cpu: running ? process.cpu : 0,
       memory: running ? process.memory : 0,
-      logFiles: {},
+      logFiles: this.#logs.filesOf(process.id),
       spec: redacted,
     }
   }
@@ -216,6 +231,12 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     for (let instance = 0; instance < spec.instances; instance++) {
       this.#registry.addProcess(app, new ManagedProcess(this.#host, spec, this.#registry.nextId(), instance))
     }
+    try {
+      await this.#logs.attach(app.processes)
+    } catch (error) {
+      this.#registry.removeApp(spec.name)
+      throw error
+    }
     debug('start %s (%d instances)', spec.name, spec.instances)
     if (spec.autostart) {
       for (const process of app.processes) process.launch()
@@ -259,6 +280,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   stop(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
     return this.#each(target, options, async (_app, processes) => {
       await settleAll(processes.map((process) => process.stop('stop')))
+      // what they printed up to their exit is in their files when stop() resolves
+      await this.#logs.settle(processes.map((process) => process.id))
     })
   }
 
@@ -329,12 +352,18 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
             this.#registry.addProcess(app, process)
             added.push(process)
           }
+          try {
+            await this.#logs.attach(added)
+          } catch (error) {
+            for (const process of added) this.#registry.removeProcess(app, process)
+            throw error
+          }
           for (const process of added) process.launch()
           await settleAll(added.map((process) => process.untilOnline(options?.signal)))
         } else if (wanted < current) {
           const removed = [...app.processes].sort((a, b) => b.instance - a.instance).slice(0, current - wanted)
           await settleAll(removed.map((process) => process.stop('scale')))
-          for (const process of removed) this.#forget(app, process)
+          for (const process of removed) await this.#forget(app, process)
         }
         return app.processes.map((process) => this.#info(process))
       },
@@ -342,17 +371,18 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     )
   }
 
-  #forget(app: App, process: ManagedProcess): void {
+  async #forget(app: App, process: ManagedProcess): Promise<void> {
     process.dispose()
     this.#registry.removeProcess(app, process)
     this.#output.forget(process.id)
+    await this.#logs.detach(process.id)
   }
 
   /** Stops processes and forgets them; an app with no process left is removed. */
   delete(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
     return this.#each(target, options, async (app, processes) => {
       await settleAll(processes.map((process) => process.stop('delete')))
-      for (const process of processes) this.#forget(app, process)
+      for (const process of processes) await this.#forget(app, process)
       if (app.processes.length === 0) {
         this.#registry.removeApp(app.spec.name)
         this.#sources.delete(app.spec.name)
@@ -396,6 +426,29 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     )
   }
 
+  /**
+   * Empties the log files of the processes a target names (rotated files
+   * stay) and their lines in memory, in turn with the app's other operations.
+   */
+  flushLogs(target: Target = 'all', options?: OperationOptions): Promise<ProcessInfo[]> {
+    return this.#each(target, options, async (_app, processes) => {
+      const ids = processes.map((process) => process.id)
+      await this.#logs.truncate(ids)
+      for (const id of ids) this.#output.forget(id)
+    })
+  }
+
+  /**
+   * Closes and reopens every log file by its path, for an external logrotate
+   * that renamed them (the daemon does this on SIGUSR2). Lines written
+   * meanwhile go to the new files; none is lost.
+   */
+  async reopenLogs(options?: OperationOptions): Promise<void> {
+    this.#assertOpen()
+    options?.signal?.throwIfAborted()
+    await this.#logs.reopen()
+  }
+
   /** Resolves when every process the target names has `status` (at once if they already have). */
   async waitFor(target: Target, status: Status, options: WaitForOptions = {}): Promise<ProcessInfo[]> {
     const signals = [options.signal, options.timeout === undefined ? undefined : AbortSignal.timeout(options.timeout)].filter(
@@ -422,6 +475,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       const processes = this.#registry.all()
       await Promise.allSettled(processes.map((process) => process.stop('stop')))
       for (const process of processes) process.dispose()
+      await this.#logs.close()
     })()
     return this.#closing
   }

@@ -81,6 +81,43 @@ export interface AppSpec {
   readonly instanceVar?: string
   /** An environment variable to increment per instance (for example `'PORT'`): instance i gets base + i. */
   readonly incrementVar?: string
+  /**
+   * The stdout log file, relative to `cwd`; `false` or `'/dev/null'` turns it off.
+   * @default `<home>/logs/<name>-<id>-out.log` when the Supervisor has a `home`, else none
+   */
+  readonly outFile?: string | false
+  /** The stderr log file, as `outFile`. @default `<home>/logs/<name>-<id>-err.log` when there is a `home` */
+  readonly errorFile?: string | false
+  /** One file for stdout and stderr together, as `outFile`. @default none */
+  readonly logFile?: string | false
+  /** One file per app for all its instances (no `-<id>` in the names). @default false */
+  readonly mergeLogs?: boolean
+  /** Prefix every line in the files with an ISO 8601 UTC timestamp with ms and one space. @default false */
+  readonly time?: boolean
+  /** Prefix every line in the files with the local time in this format (`'YYYY-MM-DD HH:mm:ss.SSS Z'`); wins over `time`. */
+  readonly logDateFormat?: string
+  /** `'json'` writes one `{ time, stream, name, id, message }` object per line. @default 'text' */
+  readonly logType?: 'text' | 'json'
+  /** No log files at all (lines still reach `logs()` and the events). @default false */
+  readonly disableLogs?: boolean
+  /** Size-based rotation of every log file of the app; `false` turns it off. @default { maxSize: '10M', maxFiles: 10 } */
+  readonly rotate?: RotateOptions | boolean
+}
+
+/** Built-in log rotation: rename-and-reopen when a file would grow past `maxSize`. */
+export interface RotateOptions {
+  /** Rotate before a write would take the live file past this size. @default '10M' */
+  readonly maxSize?: Size
+  /** How many rotated files (`<file>.1` newest … `<file>.N`) to keep; older ones are deleted. @default 10 */
+  readonly maxFiles?: number
+  /** Gzip rotated files (`<file>.1.gz`, …). @default false */
+  readonly compress?: boolean
+}
+
+export interface NormalizedRotate {
+  readonly maxSize: number
+  readonly maxFiles: number
+  readonly compress: boolean
 }
 
 /** A spec after defaults and validation: every field present, paths absolute. */
@@ -112,6 +149,16 @@ export interface NormalizedSpec {
   readonly listenTimeout: number
   readonly instanceVar: string
   readonly incrementVar: string | null
+  /** Absolute path (before any `-<id>`), `false` when off, `null` for the default. */
+  readonly outFile: string | false | null
+  readonly errorFile: string | false | null
+  readonly logFile: string | false | null
+  readonly mergeLogs: boolean
+  readonly time: boolean
+  readonly logDateFormat: string | null
+  readonly logType: 'text' | 'json'
+  readonly disableLogs: boolean
+  readonly rotate: NormalizedRotate | null
 }
 
 /** Absolute paths of a process's log files, where it has any. */

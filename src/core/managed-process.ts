@@ -3,8 +3,8 @@
  * readiness wait, the two-phase stop and the carrying out of restart
  * decisions. The decision itself is the pure `decide()`.
  */
+import type { Readable } from 'node:stream'
 import { CrashLoopError, ExitedError, NoIpcError, ReadyTimeoutError, TendError } from '../errors.js'
-import { LineSplitter } from '../logs/line-splitter.js'
 import { decide, EMPTY_HISTORY, type RestartHistory } from '../restart/policy.js'
 import type { ChildExit, Runner, RunningChild } from '../runners/runner.js'
 import type { ExitReason, NormalizedSpec, ProcessInfo, Status, SupervisorEvents } from '../types.js'
@@ -25,7 +25,8 @@ export interface ProcessHost {
   emit<E extends keyof SupervisorEvents>(event: E, payload: Parameters<SupervisorEvents[E]>[0]): void
   hasListeners(event: keyof SupervisorEvents): boolean
   childEnv(spec: NormalizedSpec, instance: number): Record<string, string>
-  onLine(process: ManagedProcess, stream: 'out' | 'err', line: string): void
+  /** Takes over one output stream of a run (framing, files, ring buffer, events) until it ends. */
+  captureOutput(process: ManagedProcess, stream: 'out' | 'err', readable: Readable): void
   info(process: ManagedProcess): ProcessInfo
 }
 
@@ -204,11 +205,7 @@ export class ManagedProcess {
 
   #pipe(child: RunningChild, stream: 'out' | 'err'): void {
     const readable = stream === 'out' ? child.stdout : child.stderr
-    if (!readable) return
-    const splitter = new LineSplitter((line) => this.#host.onLine(this, stream, line))
-    readable.on('data', (chunk: Buffer) => splitter.push(chunk))
-    readable.once('end', () => splitter.end())
-    readable.on('error', () => splitter.end())
+    if (readable) this.#host.captureOutput(this, stream, readable)
   }
 
   #onExit(child: RunningChild, exit: ChildExit): void {

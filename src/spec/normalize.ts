@@ -8,6 +8,7 @@ import { constants as osConstants } from 'node:os'
 import { statSync } from 'node:fs'
 import { basename, extname, isAbsolute, resolve } from 'node:path'
 import { InvalidSpecError } from '../errors.js'
+import { LOG_DEFAULTS, normalizeLogOptions } from '../logs/log-options.js'
 import type { NormalizedSpec } from '../types.js'
 import { resolveCommand } from './interpreter.js'
 import { suggest } from './suggest.js'
@@ -39,6 +40,7 @@ const DEFAULTS = {
   listenTimeout: 3000,
   instanceVar: 'NODE_APP_INSTANCE',
   incrementVar: undefined,
+  ...LOG_DEFAULTS,
 } as const
 
 export const SPEC_KEYS: readonly string[] = Object.keys(DEFAULTS)
@@ -227,6 +229,7 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
     listenTimeout: v.duration('listenTimeout'),
     instanceVar,
     incrementVar,
+    ...normalizeLogOptions({ get: (option) => v.get(option), fail: (option, expected, value) => v.fail(option, expected, value) }, cwd),
   }
   if (normalized.shutdownWithMessage && !normalized.isNode) {
     v.problem('shutdownWithMessage', 'needs an IPC channel, which only node scripts have')

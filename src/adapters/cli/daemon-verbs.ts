@@ -9,9 +9,12 @@ import { processTable } from './format.js'
 export async function runDaemon(options: { resurrect?: boolean }): Promise<void> {
   const daemon = await startDaemon({ home: home() })
   const stop = (): void => void daemon.close()
+  // SIGUSR2 reopens every log file, for an external logrotate that renamed them.
+  const reopen = (): void => void daemon.supervisor.reopenLogs().catch((error: unknown) => warn(`reopen logs: ${(error as Error).message}`))
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
   process.on('SIGHUP', stop)
+  process.on('SIGUSR2', reopen)
   if (options.resurrect) {
     try {
       await daemon.resurrect()
@@ -24,6 +27,7 @@ export async function runDaemon(options: { resurrect?: boolean }): Promise<void>
   process.off('SIGTERM', stop)
   process.off('SIGINT', stop)
   process.off('SIGHUP', stop)
+  process.off('SIGUSR2', reopen)
 }
 
 export async function ping(options: { json?: boolean }): Promise<void> {

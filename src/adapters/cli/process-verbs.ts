@@ -125,6 +125,13 @@ export async function flush(target: string | undefined, options: { json?: boolea
   })
 }
 
+export async function reloadLogs(options: { json?: boolean }): Promise<void> {
+  await withDaemon(async (client) => {
+    await call(client, 'reopenLogs', [])
+    report(options.json, { reopened: true }, () => 'reopened every log file')
+  })
+}
+
 /** Calls a method by name; one this daemon lacks is reported plainly. */
 async function call<T = unknown>(client: SupervisorClient, method: string, params: readonly unknown[]): Promise<T> {
   try {

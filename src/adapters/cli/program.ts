@@ -84,6 +84,12 @@ export function buildProgram(): Command {
     .action((target: string | undefined, options: { json?: boolean }) => processVerbs.flush(target, options))
 
   program
+    .command('reload-logs')
+    .description('close and reopen every log file (after an external logrotate renamed them; SIGUSR2 to the daemon does the same)')
+    .addOption(json())
+    .action((options: { json?: boolean }) => processVerbs.reloadLogs(options))
+
+  program
     .command('signal')
     .description('send a signal to the processes of a target')
     .argument('<signal>', 'SIGUSR2, USR2, …')

@@ -11,6 +11,7 @@ import {
   ExitedError,
   InvalidArgumentError,
   InvalidSpecError,
+  LogFileError,
   NoIpcError,
   NotFoundError,
   ReadyTimeoutError,
@@ -142,6 +143,7 @@ const CLASSES: Partial<Record<ErrorCode, { prototype: TendError }>> = {
   TEND_ERR_EXITED: ExitedError,
   TEND_ERR_NO_IPC: NoIpcError,
   TEND_ERR_CLOSED: ClosedError,
+  TEND_ERR_LOG_FILE: LogFileError,
   TEND_ERR_RPC_TIMEOUT: RpcTimeoutError,
   TEND_ERR_DAEMON: DaemonError,
 }

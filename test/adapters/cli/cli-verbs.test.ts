@@ -1,11 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { Supervisor, type ProcessInfo } from '../../../src/index.js'
+import type { ProcessInfo } from '../../../src/index.js'
 import { fixture, until } from '../../helpers.js'
 import { tendHome } from './cli-helpers.js'
-
-const hasFlushLogs = typeof (Supervisor.prototype as unknown as Record<string, unknown>).flushLogs === 'function'
 
 describe('tend CLI verbs', { timeout: 180_000 }, () => {
   it('logs --follow prints recent lines, then new ones as they come, until interrupted', async () => {
@@ -33,12 +31,18 @@ describe('tend CLI verbs', { timeout: 180_000 }, () => {
     expect(now[0]).toMatchObject({ restarts: 1, status: 'online', signal: 'SIGTERM' })
   })
 
-  it('flush empties log files, or says plainly that this tend cannot', async () => {
+  it('flush empties the log files in TEND_HOME/logs, and reload-logs reopens them', async () => {
     const tend = tendHome()
-    await tend.run(['start', fixture('long-running.cjs'), '--name', 'fl'])
-    const flushed = await tend.run(['flush', 'fl'])
-    if (hasFlushLogs) expect(flushed.code).toBe(0)
-    else expect(flushed).toMatchObject({ code: 1, stderr: 'tend: "flushLogs" is not available in this version of tend\n' })
+    const [app] = await tend.json<ProcessInfo[]>(['start', fixture('long-running.cjs'), '--name', 'fl'])
+    const outFile = app!.logFiles.out!
+    expect(outFile).toBe(join(tend.home, 'logs', `fl-${app!.id}-out.log`))
+    await until(() => existsSync(outFile) && readFileSync(outFile, 'utf8').includes('started'), { message: 'the first line in the log file' })
+    expect(await tend.json<ProcessInfo[]>(['flush', 'fl'])).toMatchObject([{ name: 'fl' }])
+    expect(statSync(outFile).size).toBe(0)
+    renameSync(outFile, `${outFile}.old`)
+    expect(await tend.json(['reload-logs'])).toEqual({ reopened: true })
+    await tend.json(['restart', 'fl'])
+    await until(() => existsSync(outFile) && readFileSync(outFile, 'utf8').includes('started'), { message: 'a line in the reopened file' })
   })
 
   it('save refuses to replace a dump with nothing unless forced; kill without a daemon says so', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createServer } from 'node:net'
@@ -82,6 +82,7 @@ describe('tend CLI against a real daemon', { timeout: 180_000 }, () => {
       { apps: [{
         name: 'api', script: ${JSON.stringify(fixture('print-env.cjs'))}, args: 'MODE PORT API_TOKEN',
         exec_mode: 'fork_mode', instances: 1, max_restarts: 3, min_uptime: '2s', kill_timeout: 2500, node_args: '--no-warnings',
+        out_file: ${JSON.stringify(join(tend.home, 'api.out.log'))}, error_file: ${JSON.stringify(join(tend.home, 'api.err.log'))},
         env: { MODE: 'development', PORT: 3000 },
         env_production: { MODE: 'production', API_TOKEN: 's3cr3t-value' },
       }] }`,
@@ -93,6 +94,9 @@ describe('tend CLI against a real daemon', { timeout: 180_000 }, () => {
     while (!logs.includes('API_TOKEN=') && Date.now() < deadline) logs = (await tend.run(['logs', 'api', '--lines', '10'])).stdout
     expect(logs).toContain('MODE=production')
     expect(logs).toContain('PORT=3000')
+    // out_file (PM2's name) is honoured: the daemon writes the app's stdout there.
+    const outFile = join(tend.home, 'api.out.log')
+    await until(() => existsSync(outFile) && readFileSync(outFile, 'utf8').includes('MODE=production'), { message: 'the line in out_file' })
 
     // The secret reaches the app and the dump, but list and describe never show it.
     expect(logs).toContain('API_TOKEN=s3cr3t-value')
