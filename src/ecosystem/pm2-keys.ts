@@ -45,6 +45,7 @@ export const PM2_KEY_MAP: Readonly<Record<string, string>> = {
   merge_logs: 'mergeLogs',
   combine_logs: 'mergeLogs',
   log_date_format: 'logDateFormat',
+  log_type: 'logType',
   disable_logs: 'disableLogs',
 }
 
@@ -52,7 +53,6 @@ export const PM2_KEY_MAP: Readonly<Record<string, string>> = {
 export const PM2_IGNORED_KEYS: Readonly<Record<string, string>> = {
   pid_file: 'tend keeps pids in memory',
   pid: 'tend keeps pids in memory',
-  log_type: 'use time/logDateFormat',
   vizion: 'no version-control metadata in tend',
   autorestart_on_exit: 'not a PM2 option tend knows',
   force: 'the CLI restarts an app of the same name',
