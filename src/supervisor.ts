@@ -10,6 +10,9 @@ import { KeyedQueue } from './core/keyed-queue.js'
 import { Registry, type App } from './core/registry.js'
 import { ClosedError, ExistsError, InvalidArgumentError, InvalidSpecError } from './errors.js'
 import { OutputBuffer } from './logs/output-buffer.js'
+import { MetricsSampler } from './metrics/sampler.js'
+import { AppTriggers } from './triggers/app-triggers.js'
+import { memoryOverLimit, TriggerRestarts } from './triggers/restart-trigger.js'
 import { ForkRunner } from './runners/fork.js'
 import type { Runner } from './runners/runner.js'
 import { normalizeSpec } from './spec/normalize.js'
@@ -50,10 +53,31 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   readonly #output: OutputBuffer
   readonly #host: ProcessHost
   readonly #redacted = new WeakMap<NormalizedSpec, NormalizedSpec>()
+  readonly #sampler: MetricsSampler<ManagedProcess>
+  readonly #triggerRestarts = new TriggerRestarts({
+    queue: this.#queue,
+    registry: this.#registry,
+    isClosing: () => this.#closing !== null,
+  })
+  readonly #triggers = new AppTriggers((app, reason) => this.#triggerRestarts.request(app, reason))
   #closing: Promise<void> | null = null
 
   constructor(options: SupervisorOptions = {}) {
     super()
+    const metricsInterval = options.metricsInterval ?? 1000
+    if (!Number.isInteger(metricsInterval) || metricsInterval < 0) {
+      throw new InvalidArgumentError('metricsInterval', 'metricsInterval must be an integer ≥ 0 (ms; 0 turns sampling off)')
+    }
+    this.#sampler = new MetricsSampler({
+      interval: metricsInterval,
+      processes: () => this.#registry.all(),
+      onSample: (sample, measured) => {
+        if (this.#hasListeners('metrics')) this.#emit('metrics', sample)
+        for (const process of measured) {
+          if (memoryOverLimit(process)) this.#triggerRestarts.request(process.spec.name, 'memory', process)
+        }
+      },
+    })
     const lines = options.logBufferLines ?? 1000
     if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('logBufferLines', 'logBufferLines must be an integer ≥ 0')
     this.#options = { ...options }
@@ -208,6 +232,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     debug('start %s (%d instances)', spec.name, spec.instances)
     if (spec.autostart) {
       for (const process of app.processes) process.launch()
+      this.#sampler.start()
+      await this.#triggers.arm(spec)
       await settleAll(app.processes.map((process) => process.untilOnline(signal)))
     }
     return app.processes.map((process) => this.#info(process))
@@ -231,14 +257,17 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
 
   /** Stops processes gracefully (killSignal, then SIGKILL after killTimeout). They stay listed, stopped. */
   stop(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
-    return this.#each(target, options, async (_app, processes) => {
+    return this.#each(target, options, async (app, processes) => {
       await settleAll(processes.map((process) => process.stop('stop')))
+      if (app.processes.every((process) => process.status === 'stopped')) await this.#triggers.disarm(app.spec.name)
     })
   }
 
   /** Restarts processes (starting stopped ones) and resolves when they are online again. Clears the crash history. */
   restart(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
-    return this.#each(target, options, async (_app, processes) => {
+    return this.#each(target, options, async (app, processes) => {
+      this.#sampler.start()
+      await this.#triggers.arm(app.spec)
       await settleAll(
         processes.map(async (process) => {
           await process.restart('restart')
@@ -257,7 +286,10 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
         this.#registry.removeProcess(app, process)
         this.#output.forget(process.id)
       }
-      if (app.processes.length === 0) this.#registry.removeApp(app.spec.name)
+      if (app.processes.length === 0) {
+        this.#registry.removeApp(app.spec.name)
+        await this.#triggers.disarm(app.spec.name)
+      }
     })
   }
 
@@ -319,6 +351,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      this.#sampler.close()
+      await this.#triggers.close()
       await this.#queue.idle()
       const processes = this.#registry.all()
       await Promise.allSettled(processes.map((process) => process.stop('stop')))

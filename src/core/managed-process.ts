@@ -122,6 +122,8 @@ export class ManagedProcess {
     this.#restartTimer = null
     this.nextRestartAt = null
     this.lastError = null
+    this.cpu = 0 // figures of the last run are not this run's
+    this.memory = 0
     this.#transition('launching')
     this.#spawning = this.#spawn()
   }
