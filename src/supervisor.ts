@@ -8,17 +8,19 @@ import { debuglog } from 'node:util'
 import { ManagedProcess, type ProcessHost } from './core/managed-process.js'
 import { KeyedQueue } from './core/keyed-queue.js'
 import { Registry, type App } from './core/registry.js'
-import { ClosedError, ExistsError, InvalidArgumentError, InvalidSpecError } from './errors.js'
+import { ClosedError, ExistsError, InvalidArgumentError, InvalidSpecError, NotFoundError } from './errors.js'
 import { OutputBuffer } from './logs/output-buffer.js'
 import { MetricsSampler } from './metrics/sampler.js'
 import { AppTriggers } from './triggers/app-triggers.js'
 import { memoryOverLimit, TriggerRestarts } from './triggers/restart-trigger.js'
+import { ClusterRunner } from './runners/cluster.js'
 import { ForkRunner } from './runners/fork.js'
 import type { Runner } from './runners/runner.js'
 import { normalizeSpec } from './spec/normalize.js'
 import type {
   AppSpec,
   LogLine,
+  Mode,
   NormalizedSpec,
   OperationOptions,
   ProcessInfo,
@@ -82,9 +84,10 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('logBufferLines', 'logBufferLines must be an integer ≥ 0')
     this.#options = { ...options }
     this.#output = new OutputBuffer(lines)
-    const runner: Runner = new ForkRunner()
+    const runners: Record<Mode, Runner> = { fork: new ForkRunner(), cluster: new ClusterRunner() }
     this.#host = {
-      runner,
+      // The one place the mode is looked at: everything after goes through the Runner interface.
+      runnerFor: (spec) => runners[spec.mode],
       emit: (event, payload) => this.#emit(event, payload),
       hasListeners: (event) => this.#hasListeners(event),
       childEnv: (spec, instance) => this.#childEnv(spec, instance),
@@ -263,29 +266,99 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     })
   }
 
-  /** Restarts processes (starting stopped ones) and resolves when they are online again. Clears the crash history. */
+  /**
+   * Restarts processes (starting stopped ones) one at a time, each online
+   * before the next, so an app with two or more keeps serving. Clears the
+   * crash history.
+   */
   restart(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
     return this.#each(target, options, async (app, processes) => {
       this.#sampler.start()
       await this.#triggers.arm(app.spec)
-      await settleAll(
-        processes.map(async (process) => {
-          await process.restart('restart')
-          await process.untilOnline(options?.signal)
-        }),
-      )
+      for (const process of processes) {
+        await process.restart('restart')
+        await process.untilOnline(options?.signal)
+      }
     })
+  }
+
+  /**
+   * Zero-downtime reload, one process at a time: start the replacement, wait
+   * until it is ready, then stop the old one gracefully. When a replacement
+   * fails, the old process keeps serving, the processes after it are left
+   * as they were, and reload rejects with the replacement's error.
+   */
+  reload(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
+    return this.#each(target, options, async (_app, processes) => {
+      // The next replacement starts while the previous old process drains.
+      const retiring: Promise<void>[] = []
+      try {
+        for (const process of processes) {
+          options?.signal?.throwIfAborted()
+          retiring.push((await process.reload()).retired)
+        }
+      } finally {
+        await Promise.all(retiring)
+      }
+    })
+  }
+
+  /**
+   * Sets an app's number of processes: `n`, or `'+n'` / `'-n'` relative to
+   * now. New processes take the lowest free instance indexes and start in
+   * parallel; removed ones are the highest indexes, stopped gracefully.
+   * Resolves with the app's processes after the change.
+   */
+  async scale(name: string, count: number | string, options?: OperationOptions): Promise<ProcessInfo[]> {
+    this.#assertOpen()
+    options?.signal?.throwIfAborted()
+    const parsed = parseScale(count)
+    if (typeof name !== 'string' || !this.#registry.apps.has(name)) throw new NotFoundError(name)
+    return this.#queue.run(
+      name,
+      async () => {
+        const app = this.#registry.apps.get(name)
+        if (!app) throw new NotFoundError(name)
+        const current = app.processes.length
+        const wanted = parsed.relative ? current + parsed.value : parsed.value
+        if (!Number.isInteger(wanted) || wanted < 0) {
+          throw new InvalidArgumentError('count', `Cannot scale "${name}" from ${current} to ${wanted} processes`)
+        }
+        app.spec = Object.freeze({ ...app.spec, instances: wanted })
+        for (const process of app.processes) process.spec = app.spec
+        if (wanted > current) {
+          const used = new Set(app.processes.map((process) => process.instance))
+          const added: ManagedProcess[] = []
+          for (let instance = 0; added.length < wanted - current; instance++) {
+            if (used.has(instance)) continue
+            const process = new ManagedProcess(this.#host, app.spec, this.#registry.nextId(), instance)
+            this.#registry.addProcess(app, process)
+            added.push(process)
+          }
+          for (const process of added) process.launch()
+          await settleAll(added.map((process) => process.untilOnline(options?.signal)))
+        } else if (wanted < current) {
+          const removed = [...app.processes].sort((a, b) => b.instance - a.instance).slice(0, current - wanted)
+          await settleAll(removed.map((process) => process.stop('scale')))
+          for (const process of removed) this.#forget(app, process)
+        }
+        return app.processes.map((process) => this.#info(process))
+      },
+      options?.signal,
+    )
+  }
+
+  #forget(app: App, process: ManagedProcess): void {
+    process.dispose()
+    this.#registry.removeProcess(app, process)
+    this.#output.forget(process.id)
   }
 
   /** Stops processes and forgets them; an app with no process left is removed. */
   delete(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
     return this.#each(target, options, async (app, processes) => {
       await settleAll(processes.map((process) => process.stop('delete')))
-      for (const process of processes) {
-        process.dispose()
-        this.#registry.removeProcess(app, process)
-        this.#output.forget(process.id)
-      }
+      for (const process of processes) this.#forget(app, process)
       if (app.processes.length === 0) {
         this.#registry.removeApp(app.spec.name)
         await this.#triggers.disarm(app.spec.name)
@@ -364,6 +437,16 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   [Symbol.asyncDispose](): Promise<void> {
     return this.close()
   }
+}
+
+/** `4`, `'4'`, `'+2'` or `'-2'`. */
+function parseScale(count: number | string): { relative: boolean; value: number } {
+  if (typeof count === 'number' && Number.isInteger(count) && count >= 0) return { relative: false, value: count }
+  if (typeof count === 'string') {
+    const match = /^\s*([+-]?)(\d+)\s*$/.exec(count)
+    if (match) return { relative: match[1] !== '', value: match[1] === '-' ? -Number(match[2]) : Number(match[2]) }
+  }
+  throw new InvalidArgumentError('count', `Expected a number of processes (4) or a change ('+2', '-1'), got ${JSON.stringify(count)}`)
 }
 
 /** Waits for every promise, then rejects with the first failure (so nothing is left running unobserved). */

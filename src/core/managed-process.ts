@@ -8,11 +8,20 @@ import { LineSplitter } from '../logs/line-splitter.js'
 import { decide, EMPTY_HISTORY, historyAfterRequestedRestart, type RestartHistory } from '../restart/policy.js'
 import type { ChildExit, Runner, RunningChild } from '../runners/runner.js'
 import type { ExitReason, NormalizedSpec, ProcessInfo, Status, SupervisorEvents } from '../types.js'
+
+type Readiness = 'ready' | 'timeout' | 'exited'
+
+const exitedChildren = new WeakSet<RunningChild>()
+
+/** False once the child's exit has been seen. */
+function isRunningChild(child: RunningChild): boolean {
+  return !exitedChildren.has(child)
+}
 import { canTransition, isRunning } from './status.js'
 
 /** What a process needs from the supervisor that owns it. */
 export interface ProcessHost {
-  readonly runner: Runner
+  runnerFor(spec: NormalizedSpec): Runner
   emit<E extends keyof SupervisorEvents>(event: E, payload: Parameters<SupervisorEvents[E]>[0]): void
   hasListeners(event: keyof SupervisorEvents): boolean
   childEnv(spec: NormalizedSpec, instance: number): Record<string, string>
@@ -45,9 +54,9 @@ export class ManagedProcess {
   #history: RestartHistory = EMPTY_HISTORY
   #restartTimer: NodeJS.Timeout | null = null
   #stopRequest: StopRequest | null = null
-  /** Aborted when the current run ends (exit or stop): ends its readiness wait. */
-  #run: AbortController | null = null
-  #spawning: Promise<void> | null = null
+  /** Set while the OS is starting a child: a stop waits for it, then stops the child. */
+  #pendingSpawn: Promise<unknown> | null = null
+  #reloading = false
   readonly #waiters = new Set<() => void>()
 
   constructor(host: ProcessHost, spec: NormalizedSpec, id: number, instance: number) {
@@ -80,9 +89,11 @@ export class ManagedProcess {
     for (const wake of [...this.#waiters]) wake()
   }
 
-  #emit<E extends keyof SupervisorEvents>(event: E, extra: Omit<Parameters<SupervisorEvents[E]>[0], 'process' | 'at'>): void {
+  /** Emits a process event; `pid` names the child it is about when that is not the current one (reload). */
+  #emit<E extends keyof SupervisorEvents>(event: E, extra: Omit<Parameters<SupervisorEvents[E]>[0], 'process' | 'at'>, pid?: number): void {
     if (!this.#host.hasListeners(event)) return
-    this.#host.emit(event, { process: this.#host.info(this), at: Date.now(), ...extra })
+    const info = this.#host.info(this)
+    this.#host.emit(event, { process: pid === undefined || pid === info.pid ? info : { ...info, pid }, at: Date.now(), ...extra })
   }
 
   /** Resolves when `predicate` holds, re-checked on every status change. */
@@ -125,64 +136,68 @@ export class ManagedProcess {
     this.cpu = 0 // figures of the last run are not this run's
     this.memory = 0
     this.#transition('launching')
-    this.#spawning = this.#spawn()
+    void this.#spawn()
+  }
+
+  /**
+   * Spawns one child for this process and pipes its output. `readiness`
+   * settles once: ready (the runner's online, or the 'ready' message with
+   * waitReady), timeout (listenTimeout passed), or exited.
+   */
+  async #spawnChild(): Promise<{ child: RunningChild; readiness: Promise<Readiness> }> {
+    let onReadyMessage: () => void = () => undefined
+    const readyMessage = new Promise<void>((resolve) => (onReadyMessage = resolve))
+    const child = await this.#host.runnerFor(this.spec).spawn(
+      { spec: this.spec, id: this.id, instance: this.instance, env: this.#host.childEnv(this.spec, this.instance) },
+      {
+        onMessage: (message) => {
+          if (message === 'ready') onReadyMessage()
+          this.#emit('process:message', { message }, child.pid)
+        },
+        onException: (error) => this.#emit('process:exception', { error }, child.pid),
+      },
+    )
+    this.#pipe(child, 'out')
+    this.#pipe(child, 'err')
+    const { waitReady, listenTimeout } = this.spec
+    let timer: NodeJS.Timeout | undefined
+    const readiness = Promise.race([
+      (waitReady ? readyMessage : child.online).then(() => 'ready' as const),
+      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), listenTimeout))),
+      child.exited.then(() => 'exited' as const),
+    ]).finally(() => clearTimeout(timer))
+    return { child, readiness }
   }
 
   async #spawn(): Promise<void> {
-    const run = new AbortController()
-    this.#run = run
     this.startedAt = Date.now()
-    let child: RunningChild
+    let spawned
+    const pending = this.#spawnChild()
+    this.#pendingSpawn = pending.catch(() => undefined)
     try {
-      child = await this.#host.runner.spawn(
-        { spec: this.spec, id: this.id, instance: this.instance, env: this.#host.childEnv(this.spec, this.instance) },
-        {
-          onMessage: (message) => this.#onMessage(run, message),
-          onException: (error) => this.#emit('process:exception', { error }),
-        },
-      )
+      spawned = await pending
     } catch (error) {
-      this.#run = null
+      this.#pendingSpawn = null
       this.lastError = error as TendError
       this.#transition('errored')
       this.#emit('process:errored', { error: this.lastError })
       return
     }
+    const { child, readiness } = spawned
+    this.#pendingSpawn = null
     this.#child = child
-    this.#pipe(child, 'out')
-    this.#pipe(child, 'err')
     void child.exited.then((exit) => this.#onExit(child, exit))
     this.#emit('process:spawn', {})
     if (this.#stopRequest) return // a stop came while spawning: it takes over from here
-    void this.#awaitReady(run, child)
-  }
-
-  #readyResolver: (() => void) | null = null
-
-  #onMessage(run: AbortController, message: unknown): void {
-    if (message === 'ready' && this.#run === run) this.#readyResolver?.()
-    this.#emit('process:message', { message })
-  }
-
-  async #awaitReady(run: AbortController, child: RunningChild): Promise<void> {
-    const { waitReady, listenTimeout } = this.spec
-    const ready = waitReady ? new Promise<void>((resolve) => (this.#readyResolver = resolve)) : child.online
-    let timer: NodeJS.Timeout | undefined
-    const outcome = await Promise.race([
-      ready.then(() => 'ready' as const),
-      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), listenTimeout))),
-      new Promise<'ended'>((resolve) => run.signal.addEventListener('abort', () => resolve('ended'), { once: true })),
-    ])
-    clearTimeout(timer)
-    this.#readyResolver = null
-    if (outcome === 'ended' || this.#run !== run || this.#status !== 'launching') return
+    const outcome = await readiness
+    if (this.#child !== child || this.#status !== 'launching' || outcome === 'exited') return
     if (outcome === 'ready') {
       this.#transition('online')
       this.#emit('process:online', {})
       return
     }
     await this.#terminate('ready-timeout')
-    this.lastError = new ReadyTimeoutError(this.spec.name, this.id, listenTimeout)
+    this.lastError = new ReadyTimeoutError(this.spec.name, this.id, this.spec.listenTimeout)
     if ((this.#status as Status) === 'stopping') {
       this.#transition('errored')
       this.#emit('process:errored', { error: this.lastError })
@@ -199,10 +214,9 @@ export class ManagedProcess {
   }
 
   #onExit(child: RunningChild, exit: ChildExit): void {
+    exitedChildren.add(child)
     if (child !== this.#child) return
     this.#child = null
-    this.#run?.abort()
-    this.#run = null
     this.exitCode = exit.code
     this.exitSignal = exit.signal
     const uptime = this.startedAt === null ? 0 : Date.now() - this.startedAt
@@ -232,7 +246,8 @@ export class ManagedProcess {
     this.nextRestartAt = Date.now() + delay
     this.#restartTimer = setTimeout(() => {
       this.#restartTimer = null
-      if (this.#status === 'waiting-restart') this.launch()
+      // During a reload the replacement is already on its way: the reload decides.
+      if (this.#status === 'waiting-restart' && !this.#reloading) this.launch()
     }, delay)
     this.#emit('process:restart', { delay, attempt, reason })
   }
@@ -252,19 +267,22 @@ export class ManagedProcess {
     this.#stopRequest = request
     this.#transition('stopping')
     try {
-      if (this.#spawning) await this.#spawning
-      const child = this.#child
-      if (child) {
-        const { killSignal, killTimeout, shutdownWithMessage } = this.spec
-        if (shutdownWithMessage && child.connected) child.send('shutdown').catch(() => child.kill(killSignal))
-        else child.kill(killSignal)
-        const escalate = setTimeout(() => child.kill('SIGKILL'), killTimeout)
-        await child.exited
-        clearTimeout(escalate)
-      }
+      if (!this.#child && this.#pendingSpawn) await this.#pendingSpawn
+      if (this.#child) await this.#stopChild(this.#child)
     } finally {
       this.#stopRequest = null
       finish()
+    }
+  }
+
+  /** Graceful stop of one child, the runner's way, then SIGKILL after killTimeout; the timer is always cleared. */
+  async #stopChild(child: RunningChild): Promise<ChildExit> {
+    child.stop()
+    const escalate = setTimeout(() => child.kill('SIGKILL'), this.spec.killTimeout)
+    try {
+      return await child.exited
+    } finally {
+      clearTimeout(escalate)
     }
   }
 
@@ -302,6 +320,58 @@ export class ManagedProcess {
     this.#history = reason === 'restart' ? EMPTY_HISTORY : historyAfterRequestedRestart(this.#history, uptime, this.spec)
     if (wasRunning) this.restarts++
     this.launch()
+  }
+
+  /**
+   * Zero-downtime replacement: start a new child, wait until it is ready,
+   * then stop the old one gracefully. When the new child fails (spawn error,
+   * exit or ready timeout), it is stopped, the old one keeps running and the
+   * error is thrown. A process that is not online is simply restarted.
+   * Resolves once the replacement is online, with `retired`: the old child's
+   * graceful stop, which may take until killTimeout while it drains.
+   */
+  async reload(): Promise<{ retired: Promise<void> }> {
+    const old = this.#child
+    if (this.#status !== 'online' || !old) {
+      await this.restart('reload')
+      await this.untilOnline()
+      return { retired: Promise.resolve() }
+    }
+    this.#reloading = true
+    let replaced = false
+    try {
+      const startedAt = Date.now()
+      const { child, readiness } = await this.#spawnChild()
+      this.#emit('process:spawn', {}, child.pid)
+      const outcome = await readiness
+      if (outcome !== 'ready') {
+        const exit = outcome === 'timeout' ? await this.#stopChild(child) : await child.exited
+        if (outcome === 'timeout') throw new ReadyTimeoutError(this.spec.name, this.id, this.spec.listenTimeout)
+        throw new ExitedError(this.spec.name, this.id, exit.code, exit.signal)
+      }
+      // The replacement takes over; a restart the old one's crash scheduled meanwhile is void.
+      this.#child = child
+      this.startedAt = startedAt
+      this.restarts++
+      replaced = true
+      void child.exited.then((exit) => this.#onExit(child, exit))
+      if (this.#restartTimer) clearTimeout(this.#restartTimer)
+      this.#restartTimer = null
+      this.nextRestartAt = null
+      const status = this.#status as Status
+      if (status === 'waiting-restart' || status === 'errored') this.#transition('launching')
+      this.#transition('online')
+      this.#emit('process:online', {})
+      if (!isRunningChild(old)) return { retired: Promise.resolve() }
+      const retired = this.#stopChild(old).then((exit) => {
+        this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: 'reload' }, old.pid)
+      })
+      return { retired }
+    } finally {
+      this.#reloading = false
+      // The old one crashed during a failed reload: carry out the restart its crash asked for.
+      if (!replaced && (this.#status as Status) === 'waiting-restart' && this.#restartTimer === null) this.launch()
+    }
   }
 
   /** Sends a signal to the running process (not its group). Returns false when it is not running. */

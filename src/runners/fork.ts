@@ -8,16 +8,10 @@ import { debuglog } from 'node:util'
 import { SpawnError } from '../errors.js'
 import { assetPath } from './assets.js'
 import { sendSignal } from './process-group.js'
+import { drainedExit, isExceptionReport } from './child-exit.js'
 import type { ChildExit, ChildHooks, Runner, RunningChild, SpawnRequest } from './runner.js'
 
 const debug = debuglog('tend')
-
-/** How long an exited child's pipes may stay open (held by a daemonized grandchild) before we stop waiting. */
-const DRAIN_GRACE_MS = 1000
-
-function isExceptionReport(message: unknown): message is { type: 'tend:exception'; error: { name: string; message: string; stack?: string } } {
-  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'tend:exception'
-}
 
 export function commandLine(request: SpawnRequest): { command: string; args: string[] } {
   const { spec } = request
@@ -31,31 +25,19 @@ class ForkChild implements RunningChild {
   readonly exited: Promise<ChildExit>
   readonly #child: ChildProcess
   readonly #group: boolean
+  readonly #request: SpawnRequest
 
   constructor(child: ChildProcess, request: SpawnRequest, hooks: ChildHooks) {
     this.#child = child
     this.#group = request.spec.treekill
+    this.#request = request
     child.on('message', (message) => {
       if (isExceptionReport(message)) hooks.onException(message.error)
       else hooks.onMessage(message)
     })
-    this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        // Whatever is left of the group (grandchildren) goes with the leader.
-        if (this.#group) sendSignal(child.pid!, 'SIGKILL', true)
-        const exit = { code, signal }
-        if (child.stdout === null && child.stderr === null) return resolve(exit)
-        const grace = setTimeout(() => {
-          debug('pid %d exited but its pipes stayed open; not waiting for them', child.pid)
-          child.stdout?.destroy()
-          child.stderr?.destroy()
-          resolve(exit)
-        }, DRAIN_GRACE_MS)
-        child.once('close', () => {
-          clearTimeout(grace)
-          resolve(exit)
-        })
-      })
+    // Whatever is left of the group (grandchildren) goes with the leader.
+    this.exited = drainedExit(child, () => {
+      if (this.#group) sendSignal(child.pid!, 'SIGKILL', true)
     })
   }
 
@@ -70,6 +52,12 @@ class ForkChild implements RunningChild {
   }
   get connected(): boolean {
     return this.#child.connected
+  }
+
+  stop(): void {
+    const { shutdownWithMessage, killSignal } = this.#request.spec
+    if (shutdownWithMessage && this.connected) this.send('shutdown').catch(() => this.kill(killSignal))
+    else this.kill(killSignal)
   }
 
   kill(signal: NodeJS.Signals): void {

@@ -33,7 +33,13 @@ export interface RunningChild {
   readonly online: Promise<void>
   /** Resolves once, when the process has exited and its output is drained. */
   readonly exited: Promise<ChildExit>
-  /** Sends a signal to the process, or to its whole group when the spec says `treekill`. */
+  /**
+   * Begins a graceful stop, the mode's way: fork sends `killSignal` to the
+   * group (or `'shutdown'`), cluster disconnects the worker so its servers
+   * drain first. The caller escalates with kill('SIGKILL') after `killTimeout`.
+   */
+  stop(): void
+  /** Sends a signal to the process, or to its whole group when the mode and spec allow it. */
   kill(signal: NodeJS.Signals): void
   /** Sends a signal to the process alone. */
   signal(signal: NodeJS.Signals): void

@@ -188,10 +188,8 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
   if ('message' in resolved) v.problem(resolved.option, resolved.message)
 
   const mode = v.get('mode')
-  if (mode !== 'fork') {
-    if (mode === 'cluster') v.problem('mode', "cluster mode is not available in this version of tend; use 'fork'")
-    v.fail('mode', "'fork' or 'cluster'")
-  }
+  if (mode !== 'fork' && mode !== 'cluster') v.fail('mode', "'fork' or 'cluster'")
+  if (mode === 'cluster' && !resolved.isNode) v.problem('mode', `cluster mode runs node scripts only; "${resolved.script}" runs with ${resolved.interpreter ?? 'no interpreter'}`)
 
   const killSignal = v.get('killSignal')
   if (typeof killSignal !== 'string' || !(killSignal in osConstants.signals)) v.fail('killSignal', "a signal name such as 'SIGINT' or 'SIGTERM'")
@@ -220,7 +218,7 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
     cwd,
     env,
     namespace,
-    mode: 'fork',
+    mode,
     instances: resolveInstances(v.get('instances'), v),
     autostart: v.boolean('autostart'),
     autorestart: v.boolean('autorestart'),

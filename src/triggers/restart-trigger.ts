@@ -70,13 +70,15 @@ export class TriggerRestarts {
         const chosen = app.processes.filter(
           (candidate) => (!process || (candidate === process && candidate.pid === pid)) && restartableBy(reason, candidate),
         )
-        const results = await Promise.allSettled(
-          chosen.map(async (candidate) => {
+        // One at a time, each online before the next, as restart() does: an app of two or more keeps serving.
+        for (const candidate of chosen) {
+          try {
             await candidate.restart(reason)
             await candidate.untilOnline()
-          }),
-        )
-        for (const result of results) if (result.status === 'rejected') debug('%s restart of %s failed: %o', reason, appName, result.reason)
+          } catch (error) {
+            debug('%s restart of process %d failed: %o', reason, candidate.id, error)
+          }
+        }
       })
       .catch((error: unknown) => debug('%s restart of %s failed: %o', reason, appName, error))
       .finally(() => {

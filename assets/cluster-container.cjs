@@ -1,0 +1,71 @@
+'use strict'
+// The script every cluster worker runs first. It loads the user's script as
+// its main module (CommonJS or ESM, by extension and the nearest
+// package.json "type", exactly as `node script.js` would), and:
+// 1. when the IPC channel to the supervisor closes (a graceful disconnect
+//    after the servers drained, or the supervisor died), raises the stop
+//    signal on itself so the app's own handler runs (or the default ends it),
+//    with a hard exit after the kill timeout should the app linger;
+// 2. reports uncaught exceptions to the supervisor (monitor only);
+// 3. drains HTTP keep-alive connections without a race when told to stop
+//    ({ type: 'tend:drain' }, sent right before the disconnect): every
+//    response from then on says `Connection: close`, and idle keep-alive
+//    connections are not cut while a client may be sending on them; each
+//    closes after its next response (or by the server's keepAliveTimeout).
+const Module = require('node:module')
+const diagnostics = require('node:diagnostics_channel')
+
+const [node, , script, ...args] = process.argv
+const killSignal = process.env.TEND_KILL_SIGNAL || 'SIGINT'
+const killTimeout = Number(process.env.TEND_KILL_TIMEOUT || 1600)
+delete process.env.TEND_KILL_SIGNAL
+delete process.env.TEND_KILL_TIMEOUT
+process.argv = [node, script, ...args]
+
+process.on('disconnect', function tendSupervisorDisconnected() {
+  setTimeout(() => process.exit(process.exitCode ?? 0), killTimeout).unref()
+  try {
+    process.kill(process.pid, killSignal)
+  } catch {
+    process.exit(process.exitCode ?? 0)
+  }
+})
+if (process.channel && typeof process.channel.unrefCounted === 'function') process.channel.unrefCounted()
+
+process.on('uncaughtExceptionMonitor', function tendReportException(error) {
+  try {
+    const e = error instanceof Error ? error : new Error(String(error))
+    if (process.connected) process.send({ type: 'tend:exception', error: { name: e.name, message: e.message, stack: e.stack } })
+  } catch {
+    // the channel is gone; the exit still reports the crash
+  }
+})
+
+let draining = false
+const servers = new Set()
+const pending = new Set()
+const keepConnections = () => undefined
+function drain(server) {
+  // Closing idle keep-alive sockets races with a client reusing them; let
+  // each one carry a last request answered with `Connection: close` instead.
+  server.closeIdleConnections = keepConnections
+}
+diagnostics.subscribe('http.server.request.start', ({ server, response }) => {
+  if (!servers.has(server)) {
+    servers.add(server)
+    if (draining) drain(server)
+  }
+  if (draining) response.setHeader('Connection', 'close')
+  else pending.add(response)
+})
+diagnostics.subscribe('http.server.response.finish', ({ response }) => pending.delete(response))
+process.on('message', function tendControl(message) {
+  if (!message || message.type !== 'tend:drain' || draining) return
+  draining = true
+  for (const server of servers) drain(server)
+  for (const response of pending) if (!response.headersSent) response.setHeader('Connection', 'close')
+  pending.clear()
+})
+if (process.channel && typeof process.channel.unrefCounted === 'function') process.channel.unrefCounted()
+
+Module.runMain(script)
