@@ -31,6 +31,8 @@ describe('backoff with real processes', () => {
       script: fixture('exit-with.cjs'),
       args: ['1'],
       maxRestarts: 5,
+      // Wide, so a slow start on a loaded machine still counts as unstable.
+      minUptime: 5000,
       backoff: { initialDelay: 150, factor: 3, maxDelay: 1500 },
     })
     const { error } = await errored
@@ -74,14 +76,14 @@ describe('backoff with real processes', () => {
     const sup = supervisor()
     const events = recordEvents(sup)
     const state = join(tempDir(), 'runs')
-    // Two quick crashes (attempts 1 and 2), then a run of 1600 ms (> resetAfter) that crashes, then it stays up.
+    // Two quick crashes (attempts 1 and 2), then a run of 4000 ms (> resetAfter) that crashes, then it stays up.
     const settled = nextEvent(sup, 'process:online', (event) => event.process.restarts === 3, 40_000)
     await sup.start({
       name: 'resets',
       script: fixture('crash-then-run.cjs'),
-      args: [state, '2', '1600'],
+      args: [state, '2', '4000'],
       minUptime: 500,
-      backoff: { initialDelay: 100, factor: 10, maxDelay: 20_000, resetAfter: 1200 },
+      backoff: { initialDelay: 100, factor: 10, maxDelay: 20_000, resetAfter: 3000 },
     })
     await settled
     const restarts = events.filter((event) => event.name === 'process:restart').map((event) => event.payload)

@@ -36,7 +36,7 @@ describe('watch', () => {
     const sup = supervisor()
     const dir = tempDir()
     const events = recordEvents(sup)
-    await sup.start({ name: 'dev', script: fixture('long-running.cjs'), cwd: dir, watch: true, watchDelay: 300 })
+    await sup.start({ name: 'dev', script: fixture('long-running.cjs'), cwd: dir, watch: true, watchDelay: 600 })
 
     const exit = nextEvent(sup, 'process:exit')
     for (let i = 0; i < 10; i++) writeFileSync(join(dir, `file-${i}.js`), `// ${i}\n`)
