@@ -41,30 +41,21 @@ process.on('uncaughtExceptionMonitor', function tendReportException(error) {
   }
 })
 
+// Nothing is hooked until a drain begins: no cost per request before.
 let draining = false
-const servers = new Set()
-const pending = new Set()
-const keepConnections = () => undefined
-function drain(server) {
+function keepIdleConnections() {
   // Closing idle keep-alive sockets races with a client reusing them; let
   // each one carry a last request answered with `Connection: close` instead.
-  server.closeIdleConnections = keepConnections
 }
-diagnostics.subscribe('http.server.request.start', ({ server, response }) => {
-  if (!servers.has(server)) {
-    servers.add(server)
-    if (draining) drain(server)
-  }
-  if (draining) response.setHeader('Connection', 'close')
-  else pending.add(response)
-})
-diagnostics.subscribe('http.server.response.finish', ({ response }) => pending.delete(response))
+function closeAfterResponse({ response }) {
+  response.setHeader('Connection', 'close')
+}
 process.on('message', function tendControl(message) {
   if (!message || message.type !== 'tend:drain' || draining) return
   draining = true
-  for (const server of servers) drain(server)
-  for (const response of pending) if (!response.headersSent) response.setHeader('Connection', 'close')
-  pending.clear()
+  require('node:http').Server.prototype.closeIdleConnections = keepIdleConnections
+  require('node:https').Server.prototype.closeIdleConnections = keepIdleConnections
+  diagnostics.subscribe('http.server.request.start', closeAfterResponse)
 })
 if (process.channel && typeof process.channel.unrefCounted === 'function') process.channel.unrefCounted()
 

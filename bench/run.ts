@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { runCluster } from './cluster.js'
 import { runCore } from './core.js'
 import type { Figure } from './lib.js'
 
@@ -22,7 +23,16 @@ function markdown(figures: Figure[]): string {
 async function main(): Promise<void> {
   const started = Date.now()
   const figures: Figure[] = []
-  figures.push(...(await runCore({ quick })))
+  const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',')
+  const scenarios: [string, (options: { quick: boolean }) => Promise<Figure[]>][] = [
+    ['core', runCore],
+    ['cluster', runCluster],
+  ]
+  for (const [name, run] of scenarios) {
+    if (only && !only.includes(name)) continue
+    console.error(`running ${name}…`)
+    figures.push(...(await run({ quick })))
+  }
   const machine = { node: process.version, cpus: availableParallelism(), cpu: cpus()[0]?.model, memory: totalmem() }
   const table = markdown(figures)
   console.log(table)

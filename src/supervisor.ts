@@ -176,15 +176,18 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   ): Promise<ProcessInfo[]> {
     this.#assertOpen()
     options?.signal?.throwIfAborted()
-    const selection = this.#registry.select(target)
+    const plan = this.#registry.plan(target)
     const results = await Promise.allSettled(
-      [...selection].map(([name, which]) =>
+      [...plan].map(([name, { which, named }]) =>
         this.#queue.run(
           name,
           async () => {
             const app = this.#registry.apps.get(name)
-            if (!app) return []
-            const processes = this.#registry.pick(app, which)
+            const processes = app ? this.#registry.pick(app, which) : []
+            if (!app || processes.length === 0) {
+              if (named && (!app || which !== 'all')) throw new NotFoundError(target)
+              return []
+            }
             await task(app, processes)
             return processes
           },
@@ -313,7 +316,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     this.#assertOpen()
     options?.signal?.throwIfAborted()
     const parsed = parseScale(count)
-    if (typeof name !== 'string' || !this.#registry.apps.has(name)) throw new NotFoundError(name)
+    if (typeof name !== 'string') throw new NotFoundError(name)
     return this.#queue.run(
       name,
       async () => {

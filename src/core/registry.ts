@@ -12,6 +12,9 @@ export interface App {
 /** The apps a target touches, and for each, which of its processes (all, or these ids). */
 export type Selection = Map<string, Set<number> | 'all'>
 
+/** An operation's plan: per app, which processes, and whether the target named it (so it must exist at the turn). */
+export type Plan = Map<string, { readonly which: Set<number> | 'all'; readonly named: boolean }>
+
 export class Registry {
   readonly apps = new Map<string, App>()
   readonly #byId = new Map<number, ManagedProcess>()
@@ -93,6 +96,39 @@ export class Registry {
       }
     }
     return found
+  }
+
+  /**
+   * Plans an operation on a target without resolving it for good: each app
+   * it names is checked again at the operation's turn in that app's queue
+   * (an app a queued start will create counts; one deleted meanwhile is
+   * NotFound if it was named, and skipped if it came from 'all' or a namespace).
+   */
+  plan(target: Target): Plan {
+    const plan: Plan = new Map()
+    const parts = Array.isArray(target) ? (target as readonly (number | string)[]) : [target as number | string]
+    if (parts.length === 0) throw new NotFoundError(target)
+    for (const part of parts) {
+      const isId = typeof part === 'number' || /^\d+$/.test(part)
+      if (typeof part === 'string' && !isId && part !== 'all' && !this.apps.has(part) && !this.#isNamespace(part)) {
+        plan.set(part, { which: 'all', named: true })
+        continue
+      }
+      const selection: Selection = new Map()
+      if (!this.#selectOne(part, selection)) throw new NotFoundError(part)
+      for (const [name, which] of selection) {
+        const named = isId || this.apps.has(String(part))
+        const current = plan.get(name)
+        if (current?.which === 'all' || which === 'all') plan.set(name, { which: 'all', named: named || (current?.named ?? false) })
+        else plan.set(name, { which: new Set([...(current?.which ?? []), ...which]), named: true })
+      }
+    }
+    return plan
+  }
+
+  #isNamespace(name: string): boolean {
+    for (const app of this.apps.values()) if (app.spec.namespace === name) return true
+    return false
   }
 
   /** The processes of one app a selection names, as they are now. */
