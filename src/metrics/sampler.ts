@@ -63,7 +63,11 @@ export class MetricsSampler<P extends Sampled = Sampled> {
     try {
       // One call for all: pidusage reads /proc/<pid>/stat for each (keeping the files open between calls).
       // With several pids it leaves out the ones that are gone instead of failing.
-      stats = pids.length === 1 ? { [pids[0]!]: await pidusage(pids[0]!) } : await pidusage(pids)
+      // pidusage keeps each /proc/<pid>/stat open between calls (it needs the last reading for CPU) until
+      // `maxage` ms after the pid was last asked for: a little over two intervals, so the file of a process
+      // that has exited is closed within seconds instead of pidusage's default minute.
+      const options = { maxage: 2 * this.#options.interval + 1000 }
+      stats = pids.length === 1 ? { [pids[0]!]: await pidusage(pids[0]!, options) } : await pidusage(pids, options)
     } catch (error) {
       debug('metrics sample failed: %o', error)
       return null

@@ -1,3 +1,4 @@
+import { readdirSync, readlinkSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { InvalidArgumentError, Supervisor } from '../../src/index.js'
 import { MetricsSampler } from '../../src/metrics/sampler.js'
@@ -95,5 +96,28 @@ describe('metrics', () => {
     await witness.start({ name: 'witness', script: fixture('long-running.cjs') })
     await until(() => witnessed >= 5, { message: 'five samples of the witness' })
     expect(samples).toBe(before)
+  })
+})
+
+describe('metrics file descriptors', () => {
+  /** Open descriptors of this process on /proc/<pid>/stat (pidusage keeps them between samples). */
+  function statFds(pid: number): number {
+    return readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === `/proc/${pid}/stat`
+      } catch {
+        return false
+      }
+    }).length
+  }
+
+  it('keeps one per running process and closes it within seconds of the exit', async () => {
+    const sup = supervisor({ metricsInterval: 100 })
+    const [info] = await sup.start({ name: 'sampled', script: fixture('long-running.cjs') })
+    const pid = info!.pid!
+    await nextEvent(sup, 'metrics', (event) => event.processes.some((entry) => entry.pid === pid))
+    expect(statFds(pid)).toBe(1)
+    await sup.stop('sampled')
+    await until(() => statFds(pid) === 0, { timeout: 15_000, message: `the /proc/${pid}/stat descriptor to be closed` })
   })
 })
