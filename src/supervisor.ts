@@ -80,6 +80,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
         }
       },
     })
+    this.#sampler.start() // unref'd, and a tick with nothing running does nothing
     const lines = options.logBufferLines ?? 1000
     if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('logBufferLines', 'logBufferLines must be an integer ≥ 0')
     this.#options = { ...options }
@@ -238,7 +239,6 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     debug('start %s (%d instances)', spec.name, spec.instances)
     if (spec.autostart) {
       for (const process of app.processes) process.launch()
-      this.#sampler.start()
       await this.#triggers.arm(spec)
       await settleAll(app.processes.map((process) => process.untilOnline(signal)))
     }
@@ -276,7 +276,6 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    */
   restart(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
     return this.#each(target, options, async (app, processes) => {
-      this.#sampler.start()
       await this.#triggers.arm(app.spec)
       for (const process of processes) {
         await process.restart('restart')
@@ -292,7 +291,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    * as they were, and reload rejects with the replacement's error.
    */
   reload(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
-    return this.#each(target, options, async (_app, processes) => {
+    return this.#each(target, options, async (app, processes) => {
+      await this.#triggers.arm(app.spec) // a reload starts stopped processes too
       // The next replacement starts while the previous old process drains.
       const retiring: Promise<void>[] = []
       try {
@@ -339,6 +339,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
             added.push(process)
           }
           for (const process of added) process.launch()
+          await this.#triggers.arm(app.spec)
           await settleAll(added.map((process) => process.untilOnline(options?.signal)))
         } else if (wanted < current) {
           const removed = [...app.processes].sort((a, b) => b.instance - a.instance).slice(0, current - wanted)

@@ -32,3 +32,22 @@ describe('cronRestart', () => {
     expect(await nextEvent(sup, 'process:exit', (event) => event.process.name === 'stopped')).toMatchObject({ reason: 'cron' })
   })
 })
+
+describe('cronRestart after other operations', () => {
+  it('reload() of a stopped app arms its schedule again', async () => {
+    const sup = supervisor()
+    await sup.start({ name: 'nightly', script: fixture('long-running.cjs'), cronRestart: '* * * * * *' })
+    await sup.stop('nightly')
+    await sup.reload('nightly')
+    expect(await nextEvent(sup, 'process:exit')).toMatchObject({ reason: 'cron' })
+  })
+
+  it('an app started with autostart false gets its schedule once scaled up', async () => {
+    const sup = supervisor()
+    await sup.start({ name: 'later', script: fixture('long-running.cjs'), cronRestart: '* * * * * *', autostart: false })
+    const [added] = (await sup.scale('later', 2)).filter((info) => info.status === 'online')
+    expect(await nextEvent(sup, 'process:exit')).toMatchObject({ reason: 'cron', process: { id: added!.id } })
+    // The registered, never started instance stays stopped.
+    expect(sup.describe('later').find((info) => info.id !== added!.id)).toMatchObject({ status: 'stopped' })
+  })
+})
