@@ -12,6 +12,9 @@ import { ClosedError, ExistsError, InvalidArgumentError, InvalidSpecError, NotFo
 import type { OutputBlock } from './logs/line-framer.js'
 import { LogManager } from './logs/log-manager.js'
 import { OutputBuffer } from './logs/output-buffer.js'
+import { MetricsSampler } from './metrics/sampler.js'
+import { AppTriggers } from './triggers/app-triggers.js'
+import { memoryOverLimit, TriggerRestarts } from './triggers/restart-trigger.js'
 import { ClusterRunner } from './runners/cluster.js'
 import { ForkRunner } from './runners/fork.js'
 import type { Runner } from './runners/runner.js'
@@ -55,10 +58,32 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   readonly #logs: LogManager<ManagedProcess>
   readonly #host: ProcessHost
   readonly #redacted = new WeakMap<NormalizedSpec, NormalizedSpec>()
+  readonly #sampler: MetricsSampler<ManagedProcess>
+  readonly #triggerRestarts = new TriggerRestarts({
+    queue: this.#queue,
+    registry: this.#registry,
+    isClosing: () => this.#closing !== null,
+  })
+  readonly #triggers = new AppTriggers((app, reason) => this.#triggerRestarts.request(app, reason))
   #closing: Promise<void> | null = null
 
   constructor(options: SupervisorOptions = {}) {
     super()
+    const metricsInterval = options.metricsInterval ?? 1000
+    if (!Number.isInteger(metricsInterval) || metricsInterval < 0) {
+      throw new InvalidArgumentError('metricsInterval', 'metricsInterval must be an integer ≥ 0 (ms; 0 turns sampling off)')
+    }
+    this.#sampler = new MetricsSampler({
+      interval: metricsInterval,
+      processes: () => this.#registry.all(),
+      onSample: (sample, measured) => {
+        if (this.#hasListeners('metrics')) this.#emit('metrics', sample)
+        for (const process of measured) {
+          if (memoryOverLimit(process)) this.#triggerRestarts.request(process.spec.name, 'memory', process)
+        }
+      },
+    })
+    this.#sampler.start() // unref'd, and a tick with nothing running does nothing
     const lines = options.logBufferLines ?? 1000
     if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('logBufferLines', 'logBufferLines must be an integer ≥ 0')
     this.#options = { ...options }
@@ -235,6 +260,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     debug('start %s (%d instances)', spec.name, spec.instances)
     if (spec.autostart) {
       for (const process of app.processes) process.launch()
+      await this.#triggers.arm(spec)
       await settleAll(app.processes.map((process) => process.untilOnline(signal)))
     }
     return app.processes.map((process) => this.#info(process))
@@ -258,10 +284,11 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
 
   /** Stops processes gracefully (killSignal, then SIGKILL after killTimeout). They stay listed, stopped. */
   stop(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
-    return this.#each(target, options, async (_app, processes) => {
+    return this.#each(target, options, async (app, processes) => {
       await settleAll(processes.map((process) => process.stop('stop')))
       // what they printed up to their exit is in their files when stop() resolves
       await this.#logs.settle(processes.map((process) => process.id))
+      if (app.processes.every((process) => process.status === 'stopped')) await this.#triggers.disarm(app.spec.name)
     })
   }
 
@@ -271,7 +298,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    * crash history.
    */
   restart(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
-    return this.#each(target, options, async (_app, processes) => {
+    return this.#each(target, options, async (app, processes) => {
+      await this.#triggers.arm(app.spec)
       for (const process of processes) {
         await process.restart('restart')
         await process.untilOnline(options?.signal)
@@ -286,7 +314,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    * as they were, and reload rejects with the replacement's error.
    */
   reload(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
-    return this.#each(target, options, async (_app, processes) => {
+    return this.#each(target, options, async (app, processes) => {
+      await this.#triggers.arm(app.spec) // a reload starts stopped processes too
       // The next replacement starts while the previous old process drains.
       const retiring: Promise<void>[] = []
       try {
@@ -339,6 +368,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
             throw error
           }
           for (const process of added) process.launch()
+          await this.#triggers.arm(app.spec)
           await settleAll(added.map((process) => process.untilOnline(options?.signal)))
         } else if (wanted < current) {
           const removed = [...app.processes].sort((a, b) => b.instance - a.instance).slice(0, current - wanted)
@@ -363,7 +393,10 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     return this.#each(target, options, async (app, processes) => {
       await settleAll(processes.map((process) => process.stop('delete')))
       for (const process of processes) await this.#forget(app, process)
-      if (app.processes.length === 0) this.#registry.removeApp(app.spec.name)
+      if (app.processes.length === 0) {
+        this.#registry.removeApp(app.spec.name)
+        await this.#triggers.disarm(app.spec.name)
+      }
     })
   }
 
@@ -448,6 +481,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      this.#sampler.close()
+      await this.#triggers.close()
       await this.#queue.idle()
       const processes = this.#registry.all()
       await Promise.allSettled(processes.map((process) => process.stop('stop')))
