@@ -260,7 +260,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     debug('start %s (%d instances)', spec.name, spec.instances)
     if (spec.autostart) {
       for (const process of app.processes) process.launch()
-      await this.#triggers.arm(spec)
+      await this.#armTriggers(app)
       await settleAll(app.processes.map((process) => process.untilOnline(signal)))
     }
     return app.processes.map((process) => this.#info(process))
@@ -299,7 +299,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    */
   restart(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
     return this.#each(target, options, async (app, processes) => {
-      await this.#triggers.arm(app.spec)
+      await this.#armTriggers(app)
       for (const process of processes) {
         await process.restart('restart')
         await process.untilOnline(options?.signal)
@@ -315,7 +315,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    */
   reload(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
     return this.#each(target, options, async (app, processes) => {
-      await this.#triggers.arm(app.spec) // a reload starts stopped processes too
+      await this.#armTriggers(app) // a reload starts stopped processes too
       // The next replacement starts while the previous old process drains.
       const retiring: Promise<void>[] = []
       try {
@@ -368,7 +368,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
             throw error
           }
           for (const process of added) process.launch()
-          await this.#triggers.arm(app.spec)
+          await this.#armTriggers(app)
           await settleAll(added.map((process) => process.untilOnline(options?.signal)))
         } else if (wanted < current) {
           const removed = [...app.processes].sort((a, b) => b.instance - a.instance).slice(0, current - wanted)
@@ -379,6 +379,12 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       },
       options?.signal,
     )
+  }
+
+  /** Cron and watch for the app; the watcher ignores the app's own log files. */
+  #armTriggers(app: App): Promise<void> {
+    const files = app.processes.flatMap((process) => Object.values(this.#info(process).logFiles) as string[])
+    return this.#triggers.arm(app.spec, files)
   }
 
   async #forget(app: App, process: ManagedProcess): Promise<void> {

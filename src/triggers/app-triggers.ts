@@ -24,7 +24,7 @@ export class AppTriggers {
   }
 
   /** Starts the app's triggers, if it has any and they are not running yet; resolves once a watcher is ready. */
-  async arm(spec: NormalizedSpec): Promise<void> {
+  async arm(spec: NormalizedSpec, logFiles: readonly string[] = []): Promise<void> {
     if (this.#closed || this.#armed.has(spec.name) || (spec.cronRestart === null && spec.watch === false)) return
     const name = spec.name
     const armed: Armed = {
@@ -32,7 +32,7 @@ export class AppTriggers {
       watch:
         spec.watch === false
           ? null
-          : new WatchTrigger({ paths: spec.watch, cwd: spec.cwd, ignore: spec.ignoreWatch, delay: spec.watchDelay }, () => this.#fire(name, 'watch')),
+          : new WatchTrigger({ paths: spec.watch, cwd: spec.cwd, ignore: spec.ignoreWatch, ignoreFiles: logFiles, delay: spec.watchDelay }, () => this.#fire(name, 'watch')),
     }
     this.#armed.set(name, armed)
     await armed.watch?.ready

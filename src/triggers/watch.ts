@@ -4,7 +4,7 @@
  * so is whatever `ignoreWatch` names.
  */
 import { watch, type FSWatcher } from 'chokidar'
-import { basename, isAbsolute, relative, sep } from 'node:path'
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path'
 import picomatch from 'picomatch'
 
 export interface WatchOptions {
@@ -14,6 +14,8 @@ export interface WatchOptions {
   readonly cwd: string
   /** Names, paths or globs, relative to `cwd`. */
   readonly ignore: readonly string[]
+  /** Absolute paths never to react to (the app's log files, whose rotated copies are ignored too). */
+  readonly ignoreFiles?: readonly string[]
   /** Quiet time (ms) after the last change before `fire`. */
   readonly delay: number
 }
@@ -24,9 +26,12 @@ export interface WatchOptions {
  * pattern without a slash) its base name: `'logs'` ignores `logs/a.txt` and
  * `src/logs`, `'*.log'` any .log file, `'dist/**'` everything under dist.
  */
-export function watchIgnoreMatcher(cwd: string, patterns: readonly string[]): (path: string) => boolean {
+export function watchIgnoreMatcher(cwd: string, patterns: readonly string[], files: readonly string[] = []): (path: string) => boolean {
   const matches = patterns.length > 0 ? picomatch([...patterns], { dot: true, basename: true }) : () => false
   return (path) => {
+    const absolute = isAbsolute(path) ? path : resolve(cwd, path)
+    // the app's own log files (and their rotated copies): writing them must not restart the app
+    if (files.some((file) => absolute === file || absolute.startsWith(`${file}.`))) return true
     const rel = isAbsolute(path) ? relative(cwd, path) : path
     const parts = rel.split(sep).filter((part) => part !== '' && part !== '..' && part !== '.')
     if (parts.some((part) => part === 'node_modules' || part.startsWith('.'))) return true
@@ -47,7 +52,7 @@ export class WatchTrigger {
   constructor(options: WatchOptions, fire: () => void) {
     this.#delay = options.delay
     this.#fire = fire
-    const ignored = watchIgnoreMatcher(options.cwd, options.ignore)
+    const ignored = watchIgnoreMatcher(options.cwd, options.ignore, options.ignoreFiles ?? [])
     this.#watcher = watch([...options.paths], { ignoreInitial: true, ignored: (path) => ignored(path), persistent: true })
     this.ready = new Promise((resolve) => {
       this.#watcher.once('ready', () => resolve())

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { watchIgnoreMatcher } from '../../src/triggers/watch.js'
-import { fixture, nextEvent, recordEvents, supervisor, tempDir, until } from '../helpers.js'
+import { fixture, nextEvent, recordEvents, supervisor, tempDir, until, waitForLine } from '../helpers.js'
 
 describe('watchIgnoreMatcher', () => {
   const ignored = watchIgnoreMatcher('/app', ['logs', '*.tmp', 'dist/**', 'config/local.json'])
@@ -50,6 +50,17 @@ describe('watch', () => {
     const exits = events.filter((event) => event.name === 'process:exit').map((event) => event.payload.reason)
     expect(exits).toEqual(['watch', 'watch'])
     expect(sup.list()[0]).toMatchObject({ status: 'online', restarts: 2 })
+  })
+
+  it("ignores the app's own log files, even when they are written inside the watched cwd", async () => {
+    const dir = tempDir()
+    const sup = supervisor({ home: dir }) // logs go to <dir>/logs, inside the watched cwd
+    const [info] = await sup.start({ name: 'dev', script: fixture('ticker.cjs'), cwd: dir, watch: true, watchDelay: 100 })
+    expect(info!.logFiles.out).toBe(join(dir, 'logs', 'dev-0-out.log'))
+    // The ticker writes its log file every 50 ms; were that a change, it would restart every 100 ms and never reach 20.
+    await waitForLine(sup, 'dev', /^tick 20$/)
+    expect(sup.list()[0]).toMatchObject({ pid: info!.pid, restarts: 0 })
+    expect(watchIgnoreMatcher(dir, [], [info!.logFiles.out!])(`${info!.logFiles.out!}.1.gz`)).toBe(true)
   })
 
   it('ignores node_modules and dot directories by default', async () => {
