@@ -12,6 +12,9 @@ import { ClosedError, ExistsError, InvalidArgumentError, InvalidSpecError, NotFo
 import type { OutputBlock } from './logs/line-framer.js'
 import { LogManager } from './logs/log-manager.js'
 import { OutputBuffer } from './logs/output-buffer.js'
+import { MetricsSampler } from './metrics/sampler.js'
+import { AppTriggers } from './triggers/app-triggers.js'
+import { memoryOverLimit, TriggerRestarts } from './triggers/restart-trigger.js'
 import { ClusterRunner } from './runners/cluster.js'
 import { ForkRunner } from './runners/fork.js'
 import type { Runner } from './runners/runner.js'
@@ -57,10 +60,32 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   readonly #redacted = new WeakMap<NormalizedSpec, NormalizedSpec>()
   /** Each app's spec as given to start() (unredacted), for appSpecs(). */
   readonly #sources = new Map<string, AppSpec>()
+  readonly #sampler: MetricsSampler<ManagedProcess>
+  readonly #triggerRestarts = new TriggerRestarts({
+    queue: this.#queue,
+    registry: this.#registry,
+    isClosing: () => this.#closing !== null,
+  })
+  readonly #triggers = new AppTriggers((app, reason) => this.#triggerRestarts.request(app, reason))
   #closing: Promise<void> | null = null
 
   constructor(options: SupervisorOptions = {}) {
     super()
+    const metricsInterval = options.metricsInterval ?? 1000
+    if (!Number.isInteger(metricsInterval) || metricsInterval < 0) {
+      throw new InvalidArgumentError('metricsInterval', 'metricsInterval must be an integer ≥ 0 (ms; 0 turns sampling off)')
+    }
+    this.#sampler = new MetricsSampler({
+      interval: metricsInterval,
+      processes: () => this.#registry.all(),
+      onSample: (sample, measured) => {
+        if (this.#hasListeners('metrics')) this.#emit('metrics', sample)
+        for (const process of measured) {
+          if (memoryOverLimit(process)) this.#triggerRestarts.request(process.spec.name, 'memory', process)
+        }
+      },
+    })
+    this.#sampler.start() // unref'd, and a tick with nothing running does nothing
     const lines = options.logBufferLines ?? 1000
     if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('logBufferLines', 'logBufferLines must be an integer ≥ 0')
     this.#options = { ...options }
@@ -240,6 +265,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     debug('start %s (%d instances)', spec.name, spec.instances)
     if (spec.autostart) {
       for (const process of app.processes) process.launch()
+      await this.#armTriggers(app)
       await settleAll(app.processes.map((process) => process.untilOnline(signal)))
     }
     return app.processes.map((process) => this.#info(process))
@@ -278,10 +304,11 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
 
   /** Stops processes gracefully (killSignal, then SIGKILL after killTimeout). They stay listed, stopped. */
   stop(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
-    return this.#each(target, options, async (_app, processes) => {
+    return this.#each(target, options, async (app, processes) => {
       await settleAll(processes.map((process) => process.stop('stop')))
       // what they printed up to their exit is in their files when stop() resolves
       await this.#logs.settle(processes.map((process) => process.id))
+      if (app.processes.every((process) => process.status === 'stopped')) await this.#triggers.disarm(app.spec.name)
     })
   }
 
@@ -291,7 +318,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    * crash history.
    */
   restart(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
-    return this.#each(target, options, async (_app, processes) => {
+    return this.#each(target, options, async (app, processes) => {
+      await this.#armTriggers(app)
       for (const process of processes) {
         await process.restart('restart')
         await process.untilOnline(options?.signal)
@@ -306,7 +334,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    * as they were, and reload rejects with the replacement's error.
    */
   reload(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
-    return this.#each(target, options, async (_app, processes) => {
+    return this.#each(target, options, async (app, processes) => {
+      await this.#armTriggers(app) // a reload starts stopped processes too
       // The next replacement starts while the previous old process drains.
       const retiring: Promise<void>[] = []
       try {
@@ -359,6 +388,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
             throw error
           }
           for (const process of added) process.launch()
+          await this.#armTriggers(app)
           await settleAll(added.map((process) => process.untilOnline(options?.signal)))
         } else if (wanted < current) {
           const removed = [...app.processes].sort((a, b) => b.instance - a.instance).slice(0, current - wanted)
@@ -369,6 +399,12 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       },
       options?.signal,
     )
+  }
+
+  /** Cron and watch for the app; the watcher ignores the app's own log files. */
+  #armTriggers(app: App): Promise<void> {
+    const files = app.processes.flatMap((process) => Object.values(this.#info(process).logFiles) as string[])
+    return this.#triggers.arm(app.spec, files)
   }
 
   async #forget(app: App, process: ManagedProcess): Promise<void> {
@@ -386,6 +422,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       if (app.processes.length === 0) {
         this.#registry.removeApp(app.spec.name)
         this.#sources.delete(app.spec.name)
+        await this.#triggers.disarm(app.spec.name)
       }
     })
   }
@@ -471,6 +508,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      this.#sampler.close()
+      await this.#triggers.close()
       await this.#queue.idle()
       const processes = this.#registry.all()
       await Promise.allSettled(processes.map((process) => process.stop('stop')))

@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream'
 import { CrashLoopError, ExitedError, NoIpcError, ReadyTimeoutError, TendError } from '../errors.js'
-import { decide, EMPTY_HISTORY, type RestartHistory } from '../restart/policy.js'
+import { decide, EMPTY_HISTORY, historyAfterRequestedRestart, type RestartHistory } from '../restart/policy.js'
 import type { ChildExit, Runner, RunningChild } from '../runners/runner.js'
 import type { ExitReason, NormalizedSpec, ProcessInfo, Status, SupervisorEvents } from '../types.js'
 
@@ -134,6 +134,8 @@ export class ManagedProcess {
     this.#restartTimer = null
     this.nextRestartAt = null
     this.lastError = null
+    this.cpu = 0 // figures of the last run are not this run's
+    this.memory = 0
     this.#transition('launching')
     void this.#spawn()
   }
@@ -303,11 +305,16 @@ export class ManagedProcess {
     }
   }
 
-  /** Stops the current run (if any) and starts a new one; clears the crash history. */
+  /**
+   * Stops the current run (if any) and starts a new one. A user's restart
+   * clears the crash history; a trigger's (memory, cron, watch) keeps it,
+   * reset only as far as the run's uptime earned.
+   */
   async restart(reason: ExitReason = 'restart'): Promise<void> {
     const wasRunning = isRunning(this.#status)
+    const uptime = wasRunning && this.startedAt !== null ? Date.now() - this.startedAt : 0
     if (wasRunning) await this.#terminate(reason)
-    this.#history = EMPTY_HISTORY
+    this.#history = reason === 'restart' ? EMPTY_HISTORY : historyAfterRequestedRestart(this.#history, uptime, this.spec)
     if (wasRunning) this.restarts++
     this.launch()
   }
