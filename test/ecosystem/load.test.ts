@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { InvalidSpecError } from '../../src/index.js'
 import { loadEcosystem, looksLikeEcosystem } from '../../src/ecosystem/load.js'
+import { normalizeSpec } from '../../src/spec/normalize.js'
 import { tempDir } from '../helpers.js'
 
 function write(dir: string, name: string, text: string): string {
@@ -104,5 +105,44 @@ describe('ecosystem files', () => {
     expect(looksLikeEcosystem(write(dir, 'apps.js', `module.exports = { apps: [] }\n`))).toBe(true)
     expect(looksLikeEcosystem(write(dir, 'data.json', `{ "name": "x" }\n`))).toBe(false)
     expect(looksLikeEcosystem(write(dir, 'run.sh', `echo apps\n`))).toBe(false)
+  })
+})
+
+describe('PM2 apps through the normalize step', () => {
+  it('a PM2 app using every mapped key normalizes to the tend spec PM2 users expect', async () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'server.js'), 'setInterval(() => {}, 1000)\n')
+    const path = write(
+      dir,
+      'ecosystem.config.cjs',
+      `module.exports = { apps: [{
+        name: 'api', script: 'server.js', exec_mode: 'cluster_mode', instances: 2, node_args: '--max-old-space-size=256',
+        max_memory_restart: '300M', cron_restart: '0 3 * * *', exp_backoff_restart_delay: 100, watch: ['src'], ignore_watch: ['tmp'],
+        watch_delay: 500, out_file: 'out.log', error_file: 'err.log', merge_logs: true, log_date_format: 'YYYY-MM-DD', time: true,
+        kill_timeout: 5000, wait_ready: true, listen_timeout: 8000, max_restarts: 5, min_uptime: '5s', stop_exit_codes: [0],
+        env: { PORT: 3000 }, env_production: { NODE_ENV: 'production' },
+      }] }`,
+    )
+    const { apps, warnings } = await loadEcosystem(path, { env: 'production' })
+    expect(warnings).toEqual([])
+    const spec = normalizeSpec(apps[0], { env: process.env, baseCwd: dir }) as unknown as Record<string, unknown>
+    expect(spec).toMatchObject({
+      name: 'api',
+      mode: 'cluster',
+      instances: 2,
+      interpreterArgs: ['--max-old-space-size=256'],
+      maxMemoryRestart: 300 * 1024 * 1024,
+      cronRestart: '0 3 * * *',
+      backoff: { initialDelay: 100 },
+      killTimeout: 5000,
+      waitReady: true,
+      listenTimeout: 8000,
+      maxRestarts: 5,
+      minUptime: 5000,
+      stopExitCodes: [0],
+      mergeLogs: true,
+      time: true,
+      env: { PORT: '3000', NODE_ENV: 'production' },
+    })
   })
 })
