@@ -3,6 +3,7 @@
  * over RPC to a real daemon holding 50 processes (median and p99), next to
  * in-process `list()`; and the daemon's RSS with 20 idle apps.
  * Builds dist first, so the daemon measured is the one users run.
+ * TEND_BENCH_NODE_FLAGS adds node flags to the daemon (to try V8 settings).
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -30,7 +31,7 @@ function percentile(values: number[], p: number): number {
 }
 
 async function startDaemon(home: string): Promise<{ pid: number; client: SupervisorClient; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [daemonEntry], { env: { ...process.env, TEND_HOME: home }, stdio: 'ignore' })
+  const child = spawn(process.execPath, [...(process.env.TEND_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), daemonEntry], { env: { ...process.env, TEND_HOME: home }, stdio: 'ignore' })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const deadline = Date.now() + 20_000
   for (;;) {
