@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ProcessInfo } from '../../../src/index.js'
-import { fixture, until } from '../../helpers.js'
+import { fixture, tempDir, until } from '../../helpers.js'
 import { tendHome } from './cli-helpers.js'
 
 describe('tend CLI verbs', { timeout: 180_000 }, () => {
@@ -43,6 +43,25 @@ describe('tend CLI verbs', { timeout: 180_000 }, () => {
     expect(await tend.json(['reload-logs'])).toEqual({ reopened: true })
     await tend.json(['restart', 'fl'])
     await until(() => existsSync(outFile) && readFileSync(outFile, 'utf8').includes('started'), { message: 'a line in the reopened file' })
+  })
+
+  it('start --watch restarts the app when a file in its cwd changes', async () => {
+    const tend = tendHome()
+    const dir = tempDir()
+    copyFileSync(fixture('long-running.cjs'), join(dir, 'app.cjs'))
+    const [app] = await tend.json<ProcessInfo[]>(['start', join(dir, 'app.cjs'), '--name', 'watched', '--watch', '--cwd', dir])
+    expect(app!.spec).toMatchObject({ watch: [dir], cwd: dir })
+    let now: ProcessInfo[] = [app!]
+    const deadline = Date.now() + 60_000
+    // The watcher may arm just after start() resolves, and each change restarts the debounce
+    // (watchDelay): write one file, wait a while for the restart, and only then try again.
+    for (let i = 0; now[0]!.pid === app!.pid && Date.now() < deadline; i++) {
+      writeFileSync(join(dir, `change-${i}.txt`), String(i))
+      const settle = Date.now() + 8_000
+      while (now[0]!.pid === app!.pid && Date.now() < settle) now = await tend.json<ProcessInfo[]>(['describe', 'watched'])
+    }
+    expect(now[0]!.pid).not.toBe(app!.pid)
+    expect(now[0]!.restarts).toBeGreaterThanOrEqual(1)
   })
 
   it('save refuses to replace a dump with nothing unless forced; kill without a daemon says so', async () => {
