@@ -169,7 +169,10 @@ class Connection {
       }
       const fn = (this.supervisor as unknown as Record<string, unknown>)[name]
       if (typeof fn !== 'function') throw new RpcError(RPC_METHOD_NOT_FOUND, `Method "${method}" is not available in this version of tend`)
-      return await (fn as (...args: unknown[]) => unknown).apply(this.supervisor, params.map(withoutSignal))
+      // JSON turns an omitted argument (undefined) into null: give the method its default back.
+      // send()'s message is the one argument where null is a value.
+      const args = params.map((param, index) => (param === null && !(name === 'send' && index === 1) ? undefined : withoutSignal(param)))
+      return await (fn as (...args: unknown[]) => unknown).apply(this.supervisor, args)
     }
     if (Object.hasOwn(this.extra, method)) return await this.extra[method]!(...params)
     if (method === 'ping') return { pid: process.pid, version: VERSION }

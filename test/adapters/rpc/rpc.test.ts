@@ -16,6 +16,8 @@ describe('RPC', () => {
     expect(started).toMatchObject({ name: 'lr', status: 'online' })
     const listed = await remote.list()
     expect(listed.map((info) => info.pid)).toEqual([started!.pid])
+    // An omitted leading argument travels as null and gets its default ('all').
+    await expect(remote.logs(undefined, { lines: 5 })).resolves.toEqual(expect.any(Array))
     await remote.stop('lr')
     expect((await remote.describe('lr'))[0]!.status).toBe('stopped')
     await remote.delete('lr')
