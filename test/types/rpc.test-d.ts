@@ -13,8 +13,9 @@ describe('SupervisorClient types', () => {
     expectTypeOf(client.reload).returns.toEqualTypeOf<Promise<ProcessInfo[]>>()
     expectTypeOf(client.scale).parameter(1).toEqualTypeOf<number | string>()
     expectTypeOf(client.flushLogs).returns.toEqualTypeOf<Promise<ProcessInfo[]>>()
-    // @ts-expect-error: close() of the Supervisor is not reachable as a remote method; the client's close() closes the connection
-    expectTypeOf(client.close).returns.toEqualTypeOf<Promise<ProcessInfo[]>>()
+    // Only allow-listed methods: appSpecs() holds secrets and stays in-process.
+    expectTypeOf<SupervisorClient>().not.toHaveProperty('appSpecs')
+    expectTypeOf<SupervisorClient>().toHaveProperty('waitFor')
   })
 
   it('types event payloads by name, and gives wildcard listeners the event name', () => {
