@@ -90,7 +90,14 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('logBufferLines', 'logBufferLines must be an integer ≥ 0')
     this.#options = { ...options }
     this.#output = new OutputBuffer(lines)
-    this.#logs = new LogManager(options.home, (process, stream, block) => this.#onOutput(process, stream, block))
+    this.#logs = new LogManager(
+      options.home,
+      (process, stream, block) => this.#onOutput(process, stream, block),
+      (app, path, error) => {
+        const { code } = error as NodeJS.ErrnoException
+        this.#emit('logfile:error', { app, path, error: { message: error.message, ...(code ? { code } : {}) }, at: Date.now() })
+      },
+    )
     const runners: Record<Mode, Runner> = { fork: new ForkRunner(), cluster: new ClusterRunner() }
     this.#host = {
       // The one place the mode is looked at: everything after goes through the Runner interface.
