@@ -80,6 +80,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     log('%s#%d exited with %s: %s', info.name, info.instance, signal ?? code, reason),
   )
   supervisor.on('process:errored', ({ process: info, error }) => log('%s#%d errored: %s', info.name, info.instance, error.message))
+  supervisor.on('logfile:error', ({ app, path, error }) => log('log file %s of %s stopped taking writes: %s', path, app, error.message))
 
   let resolveClosed!: () => void
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve))

@@ -59,6 +59,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     say(reason === 'crash' ? 'error' : 'info', `${label(info)} exited with ${signal ?? code} (${reason})`, { app: info.name, event: 'exit', code, signal, reason })
   })
   supervisor.on('process:errored', ({ process: info, error }) => say('error', `${label(info)} errored: ${error.message}`, { app: info.name, event: 'errored' }))
+  supervisor.on('logfile:error', ({ app, path, error }) => say('error', `log file ${path} of ${app} stopped taking writes: ${error.message}`, { app, event: 'logfile:error' }))
 
   // When nothing runs or will run again, the runtime is over.
   const checkEnded = (): void => {
