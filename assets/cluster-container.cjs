@@ -43,19 +43,29 @@ process.on('uncaughtExceptionMonitor', function tendReportException(error) {
 
 // Nothing is hooked until a drain begins: no cost per request before.
 let draining = false
-function keepIdleConnections() {
-  // Closing idle keep-alive sockets races with a client reusing them; let
-  // each one carry a last request answered with `Connection: close` instead.
-}
 function closeAfterResponse({ response }) {
   response.setHeader('Connection', 'close')
 }
 process.on('message', function tendControl(message) {
   if (!message || message.type !== 'tend:drain' || draining) return
   draining = true
-  require('node:http').Server.prototype.closeIdleConnections = keepIdleConnections
-  require('node:https').Server.prototype.closeIdleConnections = keepIdleConnections
   diagnostics.subscribe('http.server.request.start', closeAfterResponse)
+  // Closing idle keep-alive sockets races with a client reusing them at that
+  // moment: at first, let each carry a last request answered with
+  // `Connection: close`. A connection still idle after a grace period (half
+  // the kill timeout, at most a second) is one its client is not using; it
+  // is closed then, rather than holding the worker until SIGKILL.
+  const closing = new Map()
+  for (const Server of [require('node:http').Server, require('node:https').Server]) {
+    const closeIdle = Server.prototype.closeIdleConnections
+    // server.close() (called by the disconnect) calls this first
+    Server.prototype.closeIdleConnections = function keepIdleConnectionsForNow() {
+      closing.set(this, closeIdle)
+    }
+  }
+  setTimeout(() => {
+    for (const [server, closeIdle] of closing) closeIdle.call(server)
+  }, Math.min(1000, killTimeout / 2)).unref()
 })
 if (process.channel && typeof process.channel.unrefCounted === 'function') process.channel.unrefCounted()
 

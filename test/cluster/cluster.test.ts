@@ -48,6 +48,21 @@ describe('cluster mode', () => {
     }
   })
 
+  it('drains a worker whose client holds an idle keep-alive connection without waiting for SIGKILL', async () => {
+    const sup = supervisor()
+    const port = await freePort()
+    const [before] = await sup.start({ name: 'web', script: fixture('long-keepalive-http.cjs'), mode: 'cluster', killTimeout: 10_000, env: { PORT: port } })
+    const http = await import('node:http')
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+    await get(port, agent) // the connection stays open, idle, and is never used again
+    const exit = nextEvent(sup, 'process:exit', (event) => event.process.pid === before!.pid)
+    await sup.reload('web')
+    // with a 10 s kill timeout, only the drain's grace close (1 s at most) ends it gracefully
+    expect(await exit).toMatchObject({ reason: 'reload' })
+    expect((await exit).signal).not.toBe('SIGKILL')
+    agent.destroy()
+  })
+
   it('keeps the old workers serving when the new version fails to boot, and reload rejects', async () => {
     const sup = supervisor()
     const port = await freePort()
