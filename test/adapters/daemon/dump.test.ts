@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readDump, writeDump } from '../../../src/adapters/daemon/dump.js'
-import { InvalidSpecError } from '../../../src/index.js'
+import { DumpError } from '../../../src/rpc.js'
 import { tempDir } from '../../helpers.js'
 
 describe('dump.json', () => {
@@ -25,7 +25,7 @@ describe('dump.json', () => {
     const path = join(dir, 'dump.json')
     expect(readDump(path).apps).toEqual([])
     writeFileSync(path, '{"apps": [')
-    expect(() => readDump(path)).toThrow(InvalidSpecError)
-    expect(() => readDump(path)).toThrow(`${path} is not valid JSON`)
+    expect(() => readDump(path)).toThrow(DumpError)
+    expect(() => readDump(path)).toThrow(`${path} is damaged: not valid JSON`)
   })
 })
