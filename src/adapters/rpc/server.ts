@@ -143,11 +143,13 @@ class Connection {
       return
     }
     const id = isObject(request) && (typeof request.id === 'number' || typeof request.id === 'string') ? request.id : null
-    const notification = isObject(request) && !('id' in request)
+    // Only a valid request without an id is a notification (no reply); anything invalid gets its error.
+    let notification = false
     try {
-      if (!isObject(request) || request.jsonrpc !== '2.0' || typeof request.method !== 'string') {
-        throw new RpcError(RPC_INVALID_REQUEST, 'Invalid request: expected a JSON-RPC 2.0 object with a method')
+      if (!isObject(request) || request.jsonrpc !== '2.0' || typeof request.method !== 'string' || !isValidId(request)) {
+        throw new RpcError(RPC_INVALID_REQUEST, 'Invalid request: expected a JSON-RPC 2.0 object with a method (and an id that is a string, a number or null)')
       }
+      notification = !('id' in request)
       const params = request.params ?? []
       if (!Array.isArray(params)) throw new RpcError(RPC_INVALID_PARAMS, `Invalid params for "${request.method}": expected an array of arguments`)
       const result = await this.#call(request.method, params as unknown[])
@@ -186,6 +188,11 @@ function errorsAsData(_key: string, value: unknown): unknown {
   const fields: Record<string, unknown> = { name: value.name, message: value.message }
   for (const [key, field] of Object.entries(value)) if (key !== 'cause') fields[key] = field
   return fields
+}
+
+/** JSON-RPC 2.0: an id, when present, is a string, a number or null. */
+function isValidId(request: Record<string, unknown>): boolean {
+  return !('id' in request) || request.id === null || typeof request.id === 'string' || typeof request.id === 'number'
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
