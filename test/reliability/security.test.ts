@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process'
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { connect, type SupervisorClient } from '../../src/rpc.js'
+import { connect, serve, type SupervisorClient } from '../../src/rpc.js'
 import { shortTempDir } from '../adapters/rpc/rpc-helpers.js'
 import { tendHome } from '../adapters/cli/cli-helpers.js'
-import { fixture, onCleanup, until } from '../helpers.js'
+import { fixture, onCleanup, supervisor, until } from '../helpers.js'
 
 const NOBODY = 65534
 const SECRET = 's3cr3t-value-0f-the-test'
@@ -93,6 +93,27 @@ describe('security of the daemon', { timeout: 60_000 }, () => {
     const dump = join(tend.home, 'dump.json')
     expect(mode(dump)).toBe(0o600)
     expect((JSON.parse(readFileSync(dump, 'utf8')) as { apps: { env: unknown }[] }).apps[0]!.env).toEqual(env)
+  })
+})
+
+describe('serve() in a directory others can enter', { timeout: 30_000 }, () => {
+  it('binds privately and links the socket into place 0600, leaving the directory as it was and nothing behind', async () => {
+    if (process.getuid?.() !== 0) throw new Error('this test connects as uid 65534 and must run as root')
+    const shared = shortTempDir()
+    chmodSync(shared, 0o755)
+    const socketPath = join(shared, 'rpc.sock')
+    const server = await serve(supervisor(), { socketPath })
+    onCleanup(() => server.close())
+    expect(mode(shared)).toBe(0o755)
+    expect(mode(socketPath)).toBe(0o600)
+    expect(readdirSync(shared)).toEqual(['rpc.sock'])
+    expect(await connectAs(NOBODY, socketPath)).toBe('EACCES')
+    const owner = await client(socketPath)
+    expect(await owner.list()).toEqual([])
+    // A second server refuses the path a live one answers on.
+    await expect(serve(supervisor(), { socketPath })).rejects.toMatchObject({ code: 'TEND_ERR_DAEMON' })
+    await server.close()
+    expect(readdirSync(shared)).toEqual([])
   })
 })
 
