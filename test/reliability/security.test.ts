@@ -69,7 +69,7 @@ describe('security of the daemon', { timeout: 60_000 }, () => {
     const rpc = await client(join(tend.home, 'rpc.sock'))
     const events: unknown[] = []
     await rpc.on('process:*', (payload, name) => events.push({ name, payload }))
-    const env = { API_TOKEN: SECRET, DB_PASSWORD: SECRET, STRIPE_API_KEY: SECRET, PLAIN: 'visible' }
+    const env = { API_TOKEN: SECRET, DB_PASSWORD: SECRET, STRIPE_API_KEY: SECRET, DATABASE_URL: `postgres://app:${SECRET}@db/app`, PLAIN: 'visible' }
     const started = await rpc.start({ name: 'app', script: fixture('print-env.cjs'), args: Object.keys(env), env })
     tend.track(...started.map((info) => info.pid))
     // The app itself gets the real values.
@@ -83,7 +83,13 @@ describe('security of the daemon', { timeout: 60_000 }, () => {
     const shown = { started, list: await rpc.list(), describe: await rpc.describe('app'), events }
     const text = JSON.stringify(shown)
     expect(text).not.toContain(SECRET)
-    expect(shown.list[0]!.spec.env).toMatchObject({ API_TOKEN: '[redacted]', DB_PASSWORD: '[redacted]', STRIPE_API_KEY: '[redacted]', PLAIN: 'visible' })
+    expect(shown.list[0]!.spec.env).toMatchObject({
+      API_TOKEN: '[redacted]',
+      DB_PASSWORD: '[redacted]',
+      STRIPE_API_KEY: '[redacted]',
+      DATABASE_URL: 'postgres://app:[redacted]@db/app',
+      PLAIN: 'visible',
+    })
     expect(events.length).toBeGreaterThan(2)
     // The CLI shows the same redacted view.
     expect((await tend.run(['list', '--json'])).stdout).not.toContain(SECRET)
