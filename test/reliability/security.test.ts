@@ -43,6 +43,7 @@ describe('security of the daemon', { timeout: 60_000 }, () => {
     expect(statSync(socket).isSocket()).toBe(true)
     expect(mode(join(tend.home, 'tend.pid')) & 0o077).toBe(0)
     expect(mode(join(tend.home, 'daemon.log')) & 0o077).toBe(0)
+    expect(mode(join(tend.home, 'logs'))).toBe(0o700) // the apps' log files are reachable only through it
     if (process.getuid?.() !== 0) throw new Error('this test connects as uid 65534 and must run as root')
 
     // The directory alone stops another user…
