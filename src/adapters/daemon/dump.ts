@@ -89,6 +89,9 @@ export function writeDump(path: string, apps: readonly AppSpec[]): Dump {
       copyFileSync(path, backupTemp) // a file system without hard links
     }
     renameSync(backupTemp, `${path}.bak`)
+    // rename() does nothing when both names are links to one file (a save killed
+    // between its two renames leaves .bak linked to dump.json): drop the temp name.
+    rmSync(backupTemp, { force: true })
   }
   renameSync(temp, path)
   fsyncDir(dir)
