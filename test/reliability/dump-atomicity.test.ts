@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { startDaemon } from '../../src/adapters/daemon/daemon.js'
 import { readDump, writeDump } from '../../src/adapters/daemon/dump.js'
 import { connect, DumpError } from '../../src/rpc.js'
+import { tendHome } from '../adapters/cli/cli-helpers.js'
 import { shortTempDir } from '../adapters/rpc/rpc-helpers.js'
 import { dumpApps } from '../fixtures/dump-content.js'
 import { fixture, isAlive, onCleanup } from '../helpers.js'
@@ -109,5 +110,20 @@ describe('a damaged dump.json', { timeout: 30_000 }, () => {
     writeDump(path, dumpApps(3))
     expect(readFileSync(`${path}.bak`, 'utf8')).toBe(goodBackup)
     expect(dumpNumber(path)).toBe(3)
+  })
+
+  it('makes `tend resurrect` exit non-zero with the error code, the file and its .bak named', async () => {
+    const tend = tendHome()
+    const path = join(tend.home, 'dump.json')
+    writeDump(path, dumpApps(1))
+    writeDump(path, dumpApps(2))
+    writeFileSync(path, '{"apps": [')
+    const result = await tend.run(['resurrect'])
+    expect(result.code).not.toBe(0)
+    expect(result.stderr).toContain('TEND_ERR_DUMP')
+    expect(result.stderr).toContain(`${path} is damaged`)
+    expect(result.stderr).toContain(`${path}.bak`)
+    expect(dumpNumber(`${path}.bak`)).toBe(1)
+    expect(await tend.json(['list'])).toEqual([])
   })
 })
