@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'TEND_ERR_RPC',
   'TEND_ERR_RPC_TIMEOUT',
   'TEND_ERR_DAEMON',
+  'TEND_ERR_DUMP',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
@@ -215,5 +216,17 @@ export class DaemonError extends TendError {
     super('TEND_ERR_DAEMON', message, options)
     this.name = 'DaemonError'
     this.home = home
+  }
+}
+
+/** dump.json cannot be read as a dump (damaged, torn by hand, not JSON). The previous good dump, if any, is `backup`. */
+export class DumpError extends TendError {
+  readonly path: string
+  readonly backup: string
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super('TEND_ERR_DUMP', message, options)
+    this.name = 'DumpError'
+    this.path = path
+    this.backup = `${path}.bak`
   }
 }

@@ -1,11 +1,13 @@
 /**
  * The dump of saved app specs (TEND_HOME/dump.json): written atomically
  * (temp file, fsync, rename) with the previous one kept as `.bak`, mode 0600
- * because it holds the apps' environments, secrets included.
+ * because it holds the apps' environments, secrets included. A SIGKILL at
+ * any point of `writeDump` leaves dump.json and dump.json.bak each whole:
+ * the old content or the new, never a mix.
  */
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { InvalidSpecError } from '../../errors.js'
+import { DumpError } from '../../errors.js'
 import type { AppSpec } from '../../types.js'
 import { VERSION } from '../../version.js'
 
@@ -27,10 +29,47 @@ function fsyncDir(dir: string): void {
   }
 }
 
-/** Writes the dump atomically; the old one (if any) becomes `<path>.bak`. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Temp files a writer killed mid-save left behind (they may hold secrets: do not let them pile up). */
+function removeStaleTemps(dir: string, base: string): void {
+  const temp = /^\.(.+?)(?:\.bak)?\.(\d+)\.tmp$/
+  for (const name of readdirSync(dir)) {
+    const match = temp.exec(name)
+    if (!match || match[1] !== base) continue
+    const pid = Number(match[2])
+    if (pid !== process.pid && !isAlive(pid)) rmSync(join(dir, name), { force: true })
+  }
+}
+
+/** Is there a dump at `path` that reads as one? Only such a dump may replace the `.bak`. */
+function isReadable(path: string): boolean {
+  if (!existsSync(path)) return false
+  try {
+    readDump(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Writes the dump atomically. The old one, if it reads as a dump, becomes
+ * `<path>.bak` (by a hard link renamed into place, so the `.bak` is never
+ * half-written either); a damaged dump.json never pushes out a good `.bak`.
+ */
 export function writeDump(path: string, apps: readonly AppSpec[]): Dump {
   const dump: Dump = { version: VERSION, savedAt: new Date().toISOString(), apps }
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
+  const dir = dirname(path)
+  const base = basename(path)
+  const temp = join(dir, `.${base}.${process.pid}.tmp`)
   const fd = openSync(temp, 'w', 0o600)
   try {
     writeSync(fd, `${JSON.stringify(dump, null, 2)}\n`)
@@ -41,29 +80,44 @@ export function writeDump(path: string, apps: readonly AppSpec[]): Dump {
     throw error
   }
   closeSync(fd)
-  if (existsSync(path)) copyFileSync(path, `${path}.bak`)
+  if (isReadable(path)) {
+    const backupTemp = join(dir, `.${base}.bak.${process.pid}.tmp`)
+    rmSync(backupTemp, { force: true })
+    try {
+      linkSync(path, backupTemp)
+    } catch {
+      copyFileSync(path, backupTemp) // a file system without hard links
+    }
+    renameSync(backupTemp, `${path}.bak`)
+    // rename() does nothing when both names are links to one file (a save killed
+    // between its two renames leaves .bak linked to dump.json): drop the temp name.
+    rmSync(backupTemp, { force: true })
+  }
   renameSync(temp, path)
-  fsyncDir(dirname(path))
+  fsyncDir(dir)
+  removeStaleTemps(dir, base)
   return dump
 }
 
-/** Reads a dump; a missing file is an empty dump, a damaged one an error naming the file. */
+/** Reads a dump; a missing file is an empty dump, a damaged one a DumpError naming the file and its `.bak`. */
 export function readDump(path: string): Dump {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: VERSION, savedAt: '', apps: [] }
-    throw error
+    throw new DumpError(path, `Cannot read ${path}: ${(error as Error).message}`, { cause: error })
   }
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch (error) {
-    throw new InvalidSpecError(`${path} is not valid JSON (${(error as Error).message}); the previous dump is ${path}.bak`)
+    throw new DumpError(path, `${path} is damaged: not valid JSON (${(error as Error).message}); the dump before the last save is ${path}.bak`, {
+      cause: error,
+    })
   }
   const apps = (parsed as { apps?: unknown } | null)?.apps
-  if (!Array.isArray(apps)) throw new InvalidSpecError(`${path} has no "apps" array`)
+  if (!Array.isArray(apps)) throw new DumpError(path, `${path} is damaged: no "apps" array; the dump before the last save is ${path}.bak`)
   const { version, savedAt } = parsed as { version?: unknown; savedAt?: unknown }
   return { version: typeof version === 'string' ? version : '', savedAt: typeof savedAt === 'string' ? savedAt : '', apps: apps as AppSpec[] }
 }

@@ -6,6 +6,7 @@ import {
   ClosedError,
   CrashLoopError,
   DaemonError,
+  DumpError,
   ERROR_CODES,
   ExistsError,
   ExitedError,
@@ -146,6 +147,7 @@ const CLASSES: Partial<Record<ErrorCode, { prototype: TendError }>> = {
   TEND_ERR_LOG_FILE: LogFileError,
   TEND_ERR_RPC_TIMEOUT: RpcTimeoutError,
   TEND_ERR_DAEMON: DaemonError,
+  TEND_ERR_DUMP: DumpError,
 }
 
 /**

@@ -4,9 +4,9 @@
  * error reply and changes nothing else; a slow event subscriber has events
  * skipped once its socket buffer passes a bound.
  */
-import { chmodSync, mkdirSync, unlinkSync } from 'node:fs'
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs'
 import { createConnection, createServer, type Server, type Socket } from 'node:net'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import { debuglog } from 'node:util'
 import { DaemonError, RpcError } from '../../errors.js'
 import type { Supervisor } from '../../supervisor.js'
@@ -143,11 +143,13 @@ class Connection {
       return
     }
     const id = isObject(request) && (typeof request.id === 'number' || typeof request.id === 'string') ? request.id : null
-    const notification = isObject(request) && !('id' in request)
+    // Only a valid request without an id is a notification (no reply); anything invalid gets its error.
+    let notification = false
     try {
-      if (!isObject(request) || request.jsonrpc !== '2.0' || typeof request.method !== 'string') {
-        throw new RpcError(RPC_INVALID_REQUEST, 'Invalid request: expected a JSON-RPC 2.0 object with a method')
+      if (!isObject(request) || request.jsonrpc !== '2.0' || typeof request.method !== 'string' || !isValidId(request)) {
+        throw new RpcError(RPC_INVALID_REQUEST, 'Invalid request: expected a JSON-RPC 2.0 object with a method (and an id that is a string, a number or null)')
       }
+      notification = !('id' in request)
       const params = request.params ?? []
       if (!Array.isArray(params)) throw new RpcError(RPC_INVALID_PARAMS, `Invalid params for "${request.method}": expected an array of arguments`)
       const result = await this.#call(request.method, params as unknown[])
@@ -188,6 +190,11 @@ function errorsAsData(_key: string, value: unknown): unknown {
   return fields
 }
 
+/** JSON-RPC 2.0: an id, when present, is a string, a number or null. */
+function isValidId(request: Record<string, unknown>): boolean {
+  return !('id' in request) || request.id === null || typeof request.id === 'string' || typeof request.id === 'number'
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
@@ -211,6 +218,49 @@ function isListening(socketPath: string): Promise<boolean> {
     })
     probe.once('error', () => resolve(false))
   })
+}
+
+function listen(server: Server, path: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(path, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}
+
+/**
+ * Listens on `socketPath` without the socket ever being open to others, even
+ * in a directory they can enter: it is bound in a fresh 0700 directory, set
+ * to 0600, and only then linked into place (a link, not a rename, so a socket
+ * another server put there meanwhile is never replaced). Where that temporary
+ * path would be too long for a socket, it is bound in place and set to 0600
+ * right after, and the directory alone guards the moment in between.
+ */
+async function listenOwnerOnly(server: Server, socketPath: string): Promise<void> {
+  const privateDir = mkdtempSync(join(dirname(socketPath), '.t'))
+  const temp = join(privateDir, 's')
+  try {
+    if (Buffer.byteLength(temp) > MAX_SOCKET_PATH_BYTES) {
+      await listen(server, socketPath)
+      chmodSync(socketPath, 0o600)
+      return
+    }
+    await listen(server, temp)
+    chmodSync(temp, 0o600)
+    try {
+      linkSync(temp, socketPath)
+    } catch (error) {
+      server.close()
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new DaemonError(dirname(socketPath), `Another server took ${socketPath} while this one started`, { cause: error })
+      }
+      throw error
+    }
+  } finally {
+    rmSync(privateDir, { recursive: true, force: true })
+  }
 }
 
 /**
@@ -246,14 +296,7 @@ export async function serve(supervisor: Supervisor, options: ServeOptions): Prom
     connections.add(connection)
     socket.on('close', () => connections.delete(connection))
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(socketPath, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  chmodSync(socketPath, 0o600)
+  await listenOwnerOnly(server, socketPath)
   debug('listening on %s', socketPath)
 
   let closing: Promise<void> | null = null

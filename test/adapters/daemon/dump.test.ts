@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { linkSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readDump, writeDump } from '../../../src/adapters/daemon/dump.js'
-import { InvalidSpecError } from '../../../src/index.js'
+import { DumpError } from '../../../src/rpc.js'
 import { tempDir } from '../../helpers.js'
 
 describe('dump.json', () => {
@@ -25,7 +25,19 @@ describe('dump.json', () => {
     const path = join(dir, 'dump.json')
     expect(readDump(path).apps).toEqual([])
     writeFileSync(path, '{"apps": [')
-    expect(() => readDump(path)).toThrow(InvalidSpecError)
-    expect(() => readDump(path)).toThrow(`${path} is not valid JSON`)
+    expect(() => readDump(path)).toThrow(DumpError)
+    expect(() => readDump(path)).toThrow(`${path} is damaged: not valid JSON`)
+  })
+
+  it('leaves no temp file when the .bak is a link to dump.json (a save killed between its two renames)', () => {
+    const dir = tempDir()
+    const path = join(dir, 'dump.json')
+    writeDump(path, [{ name: 'a', script: 'a.js' }])
+    rmSync(`${path}.bak`, { force: true })
+    linkSync(path, `${path}.bak`)
+    writeDump(path, [{ name: 'b', script: 'b.js' }])
+    expect(readdirSync(dir).sort()).toEqual(['dump.json', 'dump.json.bak'])
+    expect(readDump(`${path}.bak`).apps).toEqual([{ name: 'a', script: 'a.js' }])
+    expect(readDump(path).apps).toEqual([{ name: 'b', script: 'b.js' }])
   })
 })
