@@ -17,6 +17,7 @@ import { runCore } from './core.js'
 import { runCrash } from './crash.js'
 import { runForkReload } from './fork-reload.js'
 import type { Figure } from './lib.js'
+import { runLogs } from './logs.js'
 import { runOverhead } from './overhead.js'
 import { createPm2Contender } from './pm2/pm2-contender.js'
 
@@ -32,6 +33,7 @@ const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--onl
 const scenarios: [string, (options: ScenarioOptions) => Promise<Figure[]>][] = [
   ['core', runCore],
   ['cluster', runCluster],
+  ['logs', runLogs],
   ['crash', runCrash],
   ['fork-reload', runForkReload],
   ['overhead', runOverhead],

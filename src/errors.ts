@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'TEND_ERR_EXITED',
   'TEND_ERR_NO_IPC',
   'TEND_ERR_CLOSED',
+  'TEND_ERR_LOG_FILE',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
@@ -159,5 +160,21 @@ export class ClosedError extends TendError {
   constructor() {
     super('TEND_ERR_CLOSED', 'The supervisor is closed')
     this.name = 'ClosedError'
+  }
+}
+
+/** A log file cannot be created or opened (a read-only directory, a path under a file…). Nothing was started. */
+export class LogFileError extends TendError {
+  readonly path: string
+  readonly app: string
+  readonly errno: string | undefined
+  constructor(app: string, path: string, cause: unknown) {
+    const errno = (cause as NodeJS.ErrnoException | undefined)?.code
+    const detail = cause instanceof Error ? cause.message : String(cause)
+    super('TEND_ERR_LOG_FILE', `Cannot open log file "${path}" for app "${app}": ${detail}`, { cause })
+    this.name = 'LogFileError'
+    this.path = path
+    this.app = app
+    this.errno = errno
   }
 }

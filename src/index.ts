@@ -12,6 +12,7 @@ export {
   ExitedError,
   NoIpcError,
   ClosedError,
+  LogFileError,
   ERROR_CODES,
 } from './errors.js'
 export type { ErrorCode } from './errors.js'

@@ -9,7 +9,12 @@ import { ManagedProcess, type ProcessHost } from './core/managed-process.js'
 import { KeyedQueue } from './core/keyed-queue.js'
 import { Registry, type App } from './core/registry.js'
 import { ClosedError, ExistsError, InvalidArgumentError, InvalidSpecError, NotFoundError } from './errors.js'
+import type { OutputBlock } from './logs/line-framer.js'
+import { LogManager } from './logs/log-manager.js'
 import { OutputBuffer } from './logs/output-buffer.js'
+import { MetricsSampler } from './metrics/sampler.js'
+import { AppTriggers } from './triggers/app-triggers.js'
+import { memoryOverLimit, TriggerRestarts } from './triggers/restart-trigger.js'
 import { ClusterRunner } from './runners/cluster.js'
 import { ForkRunner } from './runners/fork.js'
 import type { Runner } from './runners/runner.js'
@@ -50,16 +55,40 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   readonly #registry = new Registry()
   readonly #queue = new KeyedQueue()
   readonly #output: OutputBuffer
+  readonly #logs: LogManager<ManagedProcess>
   readonly #host: ProcessHost
   readonly #redacted = new WeakMap<NormalizedSpec, NormalizedSpec>()
+  readonly #sampler: MetricsSampler<ManagedProcess>
+  readonly #triggerRestarts = new TriggerRestarts({
+    queue: this.#queue,
+    registry: this.#registry,
+    isClosing: () => this.#closing !== null,
+  })
+  readonly #triggers = new AppTriggers((app, reason) => this.#triggerRestarts.request(app, reason))
   #closing: Promise<void> | null = null
 
   constructor(options: SupervisorOptions = {}) {
     super()
+    const metricsInterval = options.metricsInterval ?? 1000
+    if (!Number.isInteger(metricsInterval) || metricsInterval < 0) {
+      throw new InvalidArgumentError('metricsInterval', 'metricsInterval must be an integer ≥ 0 (ms; 0 turns sampling off)')
+    }
+    this.#sampler = new MetricsSampler({
+      interval: metricsInterval,
+      processes: () => this.#registry.all(),
+      onSample: (sample, measured) => {
+        if (this.#hasListeners('metrics')) this.#emit('metrics', sample)
+        for (const process of measured) {
+          if (memoryOverLimit(process)) this.#triggerRestarts.request(process.spec.name, 'memory', process)
+        }
+      },
+    })
+    this.#sampler.start() // unref'd, and a tick with nothing running does nothing
     const lines = options.logBufferLines ?? 1000
     if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('logBufferLines', 'logBufferLines must be an integer ≥ 0')
     this.#options = { ...options }
     this.#output = new OutputBuffer(lines)
+    this.#logs = new LogManager(options.home, (process, stream, block) => this.#onOutput(process, stream, block))
     const runners: Record<Mode, Runner> = { fork: new ForkRunner(), cluster: new ClusterRunner() }
     this.#host = {
       // The one place the mode is looked at: everything after goes through the Runner interface.
@@ -67,7 +96,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       emit: (event, payload) => this.#emit(event, payload),
       hasListeners: (event) => this.#hasListeners(event),
       childEnv: (spec, instance) => this.#childEnv(spec, instance),
-      onLine: (process, stream, line) => this.#onLine(process, stream, line),
+      captureOutput: (process, stream, readable) => this.#logs.capture(process, stream, readable),
       info: (process) => this.#info(process),
     }
   }
@@ -91,11 +120,22 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     }
   }
 
-  #onLine(process: ManagedProcess, stream: 'out' | 'err', line: string): void {
-    const at = Date.now()
-    this.#output.push({ id: process.id, name: process.spec.name, stream, line, at })
+  /**
+   * The lines of one read of a child's output. Events go out synchronously
+   * and only when someone listens, one ProcessInfo shared by the lines of a
+   * read; nothing is queued for a listener, so a slow one slows the reading
+   * (and, through the pipe, the child) instead of growing memory.
+   */
+  #onOutput(process: ManagedProcess, stream: 'out' | 'err', block: OutputBlock): void {
     const event = stream === 'out' ? 'log:out' : 'log:err'
-    if (this.#hasListeners(event)) this.#emit(event, { process: this.#info(process), line, at })
+    const listened = this.#hasListeners(event)
+    // decoded only when someone listens; otherwise the buffer decodes if logs() asks
+    if (listened) void block.lines
+    this.#output.pushBlock(process.id, process.spec.name, stream, block)
+    if (!listened) return
+    const info = this.#info(process)
+    const { at } = block
+    for (const line of block.lines) this.#emit(event, { process: info, line, at })
   }
 
   // ------------------------------------------------------------ helpers
@@ -131,7 +171,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       nextRestartAt: process.nextRestartAt,
       cpu: running ? process.cpu : 0,
       memory: running ? process.memory : 0,
-      logFiles: {},
+      logFiles: this.#logs.filesOf(process.id),
       spec: redacted,
     }
   }
@@ -211,9 +251,16 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     for (let instance = 0; instance < spec.instances; instance++) {
       this.#registry.addProcess(app, new ManagedProcess(this.#host, spec, this.#registry.nextId(), instance))
     }
+    try {
+      await this.#logs.attach(app.processes)
+    } catch (error) {
+      this.#registry.removeApp(spec.name)
+      throw error
+    }
     debug('start %s (%d instances)', spec.name, spec.instances)
     if (spec.autostart) {
       for (const process of app.processes) process.launch()
+      await this.#armTriggers(app)
       await settleAll(app.processes.map((process) => process.untilOnline(signal)))
     }
     return app.processes.map((process) => this.#info(process))
@@ -237,8 +284,11 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
 
   /** Stops processes gracefully (killSignal, then SIGKILL after killTimeout). They stay listed, stopped. */
   stop(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
-    return this.#each(target, options, async (_app, processes) => {
+    return this.#each(target, options, async (app, processes) => {
       await settleAll(processes.map((process) => process.stop('stop')))
+      // what they printed up to their exit is in their files when stop() resolves
+      await this.#logs.settle(processes.map((process) => process.id))
+      if (app.processes.every((process) => process.status === 'stopped')) await this.#triggers.disarm(app.spec.name)
     })
   }
 
@@ -248,7 +298,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    * crash history.
    */
   restart(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
-    return this.#each(target, options, async (_app, processes) => {
+    return this.#each(target, options, async (app, processes) => {
+      await this.#armTriggers(app)
       for (const process of processes) {
         await process.restart('restart')
         await process.untilOnline(options?.signal)
@@ -263,7 +314,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    * as they were, and reload rejects with the replacement's error.
    */
   reload(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
-    return this.#each(target, options, async (_app, processes) => {
+    return this.#each(target, options, async (app, processes) => {
+      await this.#armTriggers(app) // a reload starts stopped processes too
       // The next replacement starts while the previous old process drains.
       const retiring: Promise<void>[] = []
       try {
@@ -309,12 +361,19 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
             this.#registry.addProcess(app, process)
             added.push(process)
           }
+          try {
+            await this.#logs.attach(added)
+          } catch (error) {
+            for (const process of added) this.#registry.removeProcess(app, process)
+            throw error
+          }
           for (const process of added) process.launch()
+          await this.#armTriggers(app)
           await settleAll(added.map((process) => process.untilOnline(options?.signal)))
         } else if (wanted < current) {
           const removed = [...app.processes].sort((a, b) => b.instance - a.instance).slice(0, current - wanted)
           await settleAll(removed.map((process) => process.stop('scale')))
-          for (const process of removed) this.#forget(app, process)
+          for (const process of removed) await this.#forget(app, process)
         }
         return app.processes.map((process) => this.#info(process))
       },
@@ -322,18 +381,28 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     )
   }
 
-  #forget(app: App, process: ManagedProcess): void {
+  /** Cron and watch for the app; the watcher ignores the app's own log files. */
+  #armTriggers(app: App): Promise<void> {
+    const files = app.processes.flatMap((process) => Object.values(this.#info(process).logFiles) as string[])
+    return this.#triggers.arm(app.spec, files)
+  }
+
+  async #forget(app: App, process: ManagedProcess): Promise<void> {
     process.dispose()
     this.#registry.removeProcess(app, process)
     this.#output.forget(process.id)
+    await this.#logs.detach(process.id)
   }
 
   /** Stops processes and forgets them; an app with no process left is removed. */
   delete(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
     return this.#each(target, options, async (app, processes) => {
       await settleAll(processes.map((process) => process.stop('delete')))
-      for (const process of processes) this.#forget(app, process)
-      if (app.processes.length === 0) this.#registry.removeApp(app.spec.name)
+      for (const process of processes) await this.#forget(app, process)
+      if (app.processes.length === 0) {
+        this.#registry.removeApp(app.spec.name)
+        await this.#triggers.disarm(app.spec.name)
+      }
     })
   }
 
@@ -373,6 +442,29 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     )
   }
 
+  /**
+   * Empties the log files of the processes a target names (rotated files
+   * stay) and their lines in memory, in turn with the app's other operations.
+   */
+  flushLogs(target: Target = 'all', options?: OperationOptions): Promise<ProcessInfo[]> {
+    return this.#each(target, options, async (_app, processes) => {
+      const ids = processes.map((process) => process.id)
+      await this.#logs.truncate(ids)
+      for (const id of ids) this.#output.forget(id)
+    })
+  }
+
+  /**
+   * Closes and reopens every log file by its path, for an external logrotate
+   * that renamed them (the daemon does this on SIGUSR2). Lines written
+   * meanwhile go to the new files; none is lost.
+   */
+  async reopenLogs(options?: OperationOptions): Promise<void> {
+    this.#assertOpen()
+    options?.signal?.throwIfAborted()
+    await this.#logs.reopen()
+  }
+
   /** Resolves when every process the target names has `status` (at once if they already have). */
   async waitFor(target: Target, status: Status, options: WaitForOptions = {}): Promise<ProcessInfo[]> {
     const signals = [options.signal, options.timeout === undefined ? undefined : AbortSignal.timeout(options.timeout)].filter(
@@ -395,10 +487,13 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      this.#sampler.close()
+      await this.#triggers.close()
       await this.#queue.idle()
       const processes = this.#registry.all()
       await Promise.allSettled(processes.map((process) => process.stop('stop')))
       for (const process of processes) process.dispose()
+      await this.#logs.close()
     })()
     return this.#closing
   }

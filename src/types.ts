@@ -28,6 +28,29 @@ export type Size = number | `${number}` | `${number}${'K' | 'M' | 'G' | 'k' | 'm
 /** A duration: milliseconds as a number, or a string with ms, s, m or h. */
 export type Duration = number | `${number}` | `${number}${'ms' | 's' | 'm' | 'h'}`
 
+/** Backoff settings as a spec gives them; any left out take their default. */
+export interface BackoffSpec {
+  /** Delay before the first restart after a stable run. @default 100 */
+  readonly initialDelay?: Duration
+  /** Each consecutive restart waits this many times longer. @default 1.5 */
+  readonly factor?: number
+  /** The cap on one delay. @default 15000 */
+  readonly maxDelay?: Duration
+  /** Uptime after which the attempt count (and so the delay) starts again. @default 30000 */
+  readonly resetAfter?: Duration
+  /** Multiply each delay by a random factor in [1, 2). @default false */
+  readonly jitter?: boolean
+}
+
+/** Backoff settings after defaults: ms and a factor. */
+export interface Backoff {
+  readonly initialDelay: number
+  readonly factor: number
+  readonly maxDelay: number
+  readonly resetAfter: number
+  readonly jitter: boolean
+}
+
 /** What a user gives `start()`: one app with N instances. */
 export interface AppSpec {
   /** Unique within the Supervisor. Defaults to the script's base name without extension. */
@@ -63,8 +86,28 @@ export interface AppSpec {
   readonly minUptime?: Duration
   /** Consecutive unstable restarts before the process is given up as `errored`. @default 16 */
   readonly maxRestarts?: number
-  /** Fixed delay before a restart. @default 0 */
+  /** Fixed delay before a restart (when `backoff` is off). @default 0 */
   readonly restartDelay?: Duration
+  /**
+   * Exponential backoff between restarts, replacing `restartDelay`: `true` for
+   * the defaults, or some of them changed. See docs/restart-policy.md.
+   * @default false
+   */
+  readonly backoff?: boolean | BackoffSpec
+  /** Restart a process whose resident memory exceeds this (bytes, or `'200M'`); checked on every metrics sample. */
+  readonly maxMemoryRestart?: Size
+  /** A cron expression (5 fields, or 6 with seconds first) on which running processes are restarted. */
+  readonly cronRestart?: string
+  /**
+   * Restart on file changes: `true` watches `cwd`; paths (or one path) are
+   * relative to `cwd`. `node_modules` and dot files are always ignored.
+   * @default false
+   */
+  readonly watch?: boolean | string | readonly string[]
+  /** More paths or globs (relative to `cwd`) whose changes do not restart. @default [] */
+  readonly ignoreWatch?: string | readonly string[]
+  /** Quiet time after the last change before the restart, so a burst gives one restart. @default 1000 */
+  readonly watchDelay?: Duration
   /** Signal a stop sends first. @default 'SIGINT' */
   readonly killSignal?: NodeJS.Signals
   /** How long a stop waits before SIGKILL. @default 1600 */
@@ -81,6 +124,43 @@ export interface AppSpec {
   readonly instanceVar?: string
   /** An environment variable to increment per instance (for example `'PORT'`): instance i gets base + i. */
   readonly incrementVar?: string
+  /**
+   * The stdout log file, relative to `cwd`; `false` or `'/dev/null'` turns it off.
+   * @default `<home>/logs/<name>-<id>-out.log` when the Supervisor has a `home`, else none
+   */
+  readonly outFile?: string | false
+  /** The stderr log file, as `outFile`. @default `<home>/logs/<name>-<id>-err.log` when there is a `home` */
+  readonly errorFile?: string | false
+  /** One file for stdout and stderr together, as `outFile`. @default none */
+  readonly logFile?: string | false
+  /** One file per app for all its instances (no `-<id>` in the names). @default false */
+  readonly mergeLogs?: boolean
+  /** Prefix every line in the files with an ISO 8601 UTC timestamp with ms and one space. @default false */
+  readonly time?: boolean
+  /** Prefix every line in the files with the local time in this format (`'YYYY-MM-DD HH:mm:ss.SSS Z'`); wins over `time`. */
+  readonly logDateFormat?: string
+  /** `'json'` writes one `{ time, stream, name, id, message }` object per line. @default 'text' */
+  readonly logType?: 'text' | 'json'
+  /** No log files at all (lines still reach `logs()` and the events). @default false */
+  readonly disableLogs?: boolean
+  /** Size-based rotation of every log file of the app; `false` turns it off. @default { maxSize: '10M', maxFiles: 10 } */
+  readonly rotate?: RotateOptions | boolean
+}
+
+/** Built-in log rotation: rename-and-reopen when a file would grow past `maxSize`. */
+export interface RotateOptions {
+  /** Rotate before a write would take the live file past this size. @default '10M' */
+  readonly maxSize?: Size
+  /** How many rotated files (`<file>.1` newest … `<file>.N`) to keep; older ones are deleted. @default 10 */
+  readonly maxFiles?: number
+  /** Gzip rotated files (`<file>.1.gz`, …). @default false */
+  readonly compress?: boolean
+}
+
+export interface NormalizedRotate {
+  readonly maxSize: number
+  readonly maxFiles: number
+  readonly compress: boolean
 }
 
 /** A spec after defaults and validation: every field present, paths absolute. */
@@ -104,6 +184,15 @@ export interface NormalizedSpec {
   readonly minUptime: number
   readonly maxRestarts: number
   readonly restartDelay: number
+  readonly backoff: Backoff | false
+  /** Bytes, or null for no limit. */
+  readonly maxMemoryRestart: number | null
+  readonly cronRestart: string | null
+  /** Absolute paths to watch, or false. */
+  readonly watch: readonly string[] | false
+  /** Globs (relative to `cwd`) and names ignored besides `node_modules` and dot files. */
+  readonly ignoreWatch: readonly string[]
+  readonly watchDelay: number
   readonly killSignal: NodeJS.Signals
   readonly killTimeout: number
   readonly treekill: boolean
@@ -112,6 +201,16 @@ export interface NormalizedSpec {
   readonly listenTimeout: number
   readonly instanceVar: string
   readonly incrementVar: string | null
+  /** Absolute path (before any `-<id>`), `false` when off, `null` for the default. */
+  readonly outFile: string | false | null
+  readonly errorFile: string | false | null
+  readonly logFile: string | false | null
+  readonly mergeLogs: boolean
+  readonly time: boolean
+  readonly logDateFormat: string | null
+  readonly logType: 'text' | 'json'
+  readonly disableLogs: boolean
+  readonly rotate: NormalizedRotate | null
 }
 
 /** Absolute paths of a process's log files, where it has any. */

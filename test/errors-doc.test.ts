@@ -23,6 +23,7 @@ describe('docs/errors.md', () => {
       new tend.ExitedError('api', 1, 0, null),
       new tend.NoIpcError(1, 'api'),
       new tend.ClosedError(),
+      new tend.LogFileError('api', '/x/out.log', new Error('EACCES')),
     ]
     const exported = Object.values(tend).filter((value) => typeof value === 'function' && value.prototype instanceof TendError)
     expect(samples.map((error) => error.constructor).sort()).toEqual(exported.sort())

@@ -3,9 +3,9 @@
  * readiness wait, the two-phase stop and the carrying out of restart
  * decisions. The decision itself is the pure `decide()`.
  */
+import type { Readable } from 'node:stream'
 import { CrashLoopError, ExitedError, NoIpcError, ReadyTimeoutError, TendError } from '../errors.js'
-import { LineSplitter } from '../logs/line-splitter.js'
-import { decide, EMPTY_HISTORY, type RestartHistory } from '../restart/policy.js'
+import { decide, EMPTY_HISTORY, historyAfterRequestedRestart, type RestartHistory } from '../restart/policy.js'
 import type { ChildExit, Runner, RunningChild } from '../runners/runner.js'
 import type { ExitReason, NormalizedSpec, ProcessInfo, Status, SupervisorEvents } from '../types.js'
 
@@ -25,7 +25,8 @@ export interface ProcessHost {
   emit<E extends keyof SupervisorEvents>(event: E, payload: Parameters<SupervisorEvents[E]>[0]): void
   hasListeners(event: keyof SupervisorEvents): boolean
   childEnv(spec: NormalizedSpec, instance: number): Record<string, string>
-  onLine(process: ManagedProcess, stream: 'out' | 'err', line: string): void
+  /** Takes over one output stream of a run (framing, files, ring buffer, events) until it ends. */
+  captureOutput(process: ManagedProcess, stream: 'out' | 'err', readable: Readable): void
   info(process: ManagedProcess): ProcessInfo
 }
 
@@ -133,6 +134,8 @@ export class ManagedProcess {
     this.#restartTimer = null
     this.nextRestartAt = null
     this.lastError = null
+    this.cpu = 0 // figures of the last run are not this run's
+    this.memory = 0
     this.#transition('launching')
     void this.#spawn()
   }
@@ -204,11 +207,7 @@ export class ManagedProcess {
 
   #pipe(child: RunningChild, stream: 'out' | 'err'): void {
     const readable = stream === 'out' ? child.stdout : child.stderr
-    if (!readable) return
-    const splitter = new LineSplitter((line) => this.#host.onLine(this, stream, line))
-    readable.on('data', (chunk: Buffer) => splitter.push(chunk))
-    readable.once('end', () => splitter.end())
-    readable.on('error', () => splitter.end())
+    if (readable) this.#host.captureOutput(this, stream, readable)
   }
 
   #onExit(child: RunningChild, exit: ChildExit): void {
@@ -306,11 +305,16 @@ export class ManagedProcess {
     }
   }
 
-  /** Stops the current run (if any) and starts a new one; clears the crash history. */
+  /**
+   * Stops the current run (if any) and starts a new one. A user's restart
+   * clears the crash history; a trigger's (memory, cron, watch) keeps it,
+   * reset only as far as the run's uptime earned.
+   */
   async restart(reason: ExitReason = 'restart'): Promise<void> {
     const wasRunning = isRunning(this.#status)
+    const uptime = wasRunning && this.startedAt !== null ? Date.now() - this.startedAt : 0
     if (wasRunning) await this.#terminate(reason)
-    this.#history = EMPTY_HISTORY
+    this.#history = reason === 'restart' ? EMPTY_HISTORY : historyAfterRequestedRestart(this.#history, uptime, this.spec)
     if (wasRunning) this.restarts++
     this.launch()
   }

@@ -8,10 +8,12 @@ import { constants as osConstants } from 'node:os'
 import { statSync } from 'node:fs'
 import { basename, extname, isAbsolute, resolve } from 'node:path'
 import { InvalidSpecError } from '../errors.js'
+import { LOG_DEFAULTS, normalizeLogOptions } from '../logs/log-options.js'
 import type { NormalizedSpec } from '../types.js'
 import { resolveCommand } from './interpreter.js'
 import { suggest } from './suggest.js'
 import { parseDuration } from './units.js'
+import * as policyFields from './policy-fields.js'
 
 /** Every key an AppSpec may have, with its default where it has one. */
 const DEFAULTS = {
@@ -31,6 +33,12 @@ const DEFAULTS = {
   minUptime: 1000,
   maxRestarts: 16,
   restartDelay: 0,
+  backoff: false,
+  maxMemoryRestart: undefined,
+  cronRestart: undefined,
+  watch: false,
+  ignoreWatch: [] as string[],
+  watchDelay: 1000,
   killSignal: 'SIGINT',
   killTimeout: 1600,
   treekill: true,
@@ -39,6 +47,7 @@ const DEFAULTS = {
   listenTimeout: 3000,
   instanceVar: 'NODE_APP_INSTANCE',
   incrementVar: undefined,
+  ...LOG_DEFAULTS,
 } as const
 
 export const SPEC_KEYS: readonly string[] = Object.keys(DEFAULTS)
@@ -219,6 +228,7 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
     minUptime: v.duration('minUptime'),
     maxRestarts: v.integer('maxRestarts', 0),
     restartDelay: v.duration('restartDelay'),
+    ...policyOptions(input, cwd, v),
     killSignal: killSignal as NodeJS.Signals,
     killTimeout: v.duration('killTimeout'),
     treekill: v.boolean('treekill'),
@@ -227,12 +237,25 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
     listenTimeout: v.duration('listenTimeout'),
     instanceVar,
     incrementVar,
+    ...normalizeLogOptions({ get: (option) => v.get(option), fail: (option, expected, value) => v.fail(option, expected, value) }, cwd),
   }
   if (normalized.shutdownWithMessage && !normalized.isNode) {
     v.problem('shutdownWithMessage', 'needs an IPC channel, which only node scripts have')
   }
   if (normalized.waitReady && !normalized.isNode) v.problem('waitReady', "needs an IPC channel to receive 'ready', which only node scripts have")
   return deepFreeze(normalized)
+}
+
+function policyOptions(input: Record<string, unknown>, cwd: string, v: Validator) {
+  const fail: policyFields.Fail = (option, expected, value) => v.fail(option, expected, value)
+  return {
+    backoff: policyFields.normalizeBackoff(input.backoff, fail),
+    maxMemoryRestart: policyFields.normalizeMaxMemory(input.maxMemoryRestart, fail),
+    cronRestart: policyFields.normalizeCron(input.cronRestart, fail),
+    watch: policyFields.normalizeWatch(input.watch, cwd, fail),
+    ignoreWatch: policyFields.normalizeIgnoreWatch(input.ignoreWatch, fail),
+    watchDelay: policyFields.normalizeWatchDelay(input.watchDelay, fail),
+  }
 }
 
 function deepFreeze<T extends object>(value: T): T {
