@@ -11,7 +11,7 @@ import { interleave, paired, sleep, type Figure } from './lib.js'
 const app = fileURLToPath(new URL('./fixtures/hello-http.cjs', import.meta.url))
 
 export async function runCrash({ quick, contenders }: ScenarioOptions): Promise<Figure[]> {
-  const runs = quick ? 3 : 7
+  const runs = quick ? 3 : 5
   return withContenders(contenders, async (sides) => [...(await forkCrashToServing(sides, runs)), ...(await clusterCrashUnderLoad(sides, runs, quick))])
 }
 

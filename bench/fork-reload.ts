@@ -10,7 +10,7 @@ import { interleave, paired, sleep, type Figure } from './lib.js'
 const worker = fileURLToPath(new URL('./fixtures/idle-app.cjs', import.meta.url))
 
 export async function runForkReload({ quick, contenders }: ScenarioOptions): Promise<Figure[]> {
-  const runs = quick ? 3 : 7
+  const runs = quick ? 3 : 5
   return withContenders(contenders, async (sides) => {
     const results = await interleave(sides, runs, async (side) => {
       await side.start({ name: 'worker', script: worker, instances: 2 })

@@ -1,6 +1,6 @@
 /** Small helpers shared by benchmark scenarios: stats, timing, result rows. */
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 export interface Figure {
   readonly scenario: string
@@ -103,10 +103,21 @@ export function paired(results: Map<string, Sample[]>, key: string, scenario: st
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** CPU time a process (all its threads) has run so far, in ms, to the nanosecond (Linux /proc/<pid>/schedstat). */
+/**
+ * CPU time a process has run so far, all its threads (node's libuv pool does
+ * the file reads of a metrics sampler), in ms to the nanosecond: the sum of
+ * /proc/<pid>/task/<tid>/schedstat (Linux).
+ */
 export function cpuMsOf(pid: number): number {
-  const [onCpuNs] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')
-  return Number(onCpuNs) / 1e6
+  let ns = 0
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+    } catch {
+      // a thread that ended between the listing and the read
+    }
+  }
+  return ns / 1e6
 }
 
 /** Whether a pid is alive. */

@@ -42,9 +42,9 @@ async function observe(pid: number, slices: number, sliceMs: number): Promise<Ho
 const sleeper = (name: string): Parameters<Contender['start']>[0] => ({ name, script: '/bin/sleep', binary: true, args: ['3600'] })
 
 async function measureHost(side: Contender, quick: boolean): Promise<Map<string, HostPhase>> {
-  const slices = quick ? 3 : 6
+  const slices = quick ? 2 : 5
   const sliceMs = 1000
-  const settle = quick ? 1500 : 3000
+  const settle = quick ? 1000 : 2500
   const phases = new Map<string, HostPhase>()
   const pid = side.hostPid()
   await sleep(settle)

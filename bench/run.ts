@@ -18,6 +18,7 @@ import { runCrash } from './crash.js'
 import { runForkReload } from './fork-reload.js'
 import type { Figure } from './lib.js'
 import { runLogs } from './logs.js'
+import { runMetrics } from './metrics.js'
 import { runOverhead } from './overhead.js'
 import { createPm2Contender } from './pm2/pm2-contender.js'
 
@@ -37,6 +38,7 @@ const scenarios: [string, (options: ScenarioOptions) => Promise<Figure[]>][] = [
   ['crash', runCrash],
   ['fork-reload', runForkReload],
   ['overhead', runOverhead],
+  ['metrics', runMetrics],
   ['control', runControl],
 ]
 
