@@ -147,7 +147,7 @@ async function reloadUnderLoad(sides: Contender[], runs: number, quick: boolean)
       const port = await freePort()
       await side.start({ name: 'reload', script: app, mode: 'cluster', instances: n, env: { PORT: port } })
       await answers(port)
-      const running = load(port, quick ? 2500 : 3500, 8, i % 2 === 0 ? 'keepalive' : 'new')
+      const running = load(port, quick ? 2000 : 3500, 8, i % 2 === 0 ? 'keepalive' : 'new')
       await new Promise((resolve) => setTimeout(resolve, 500))
       const t0 = performance.now()
       await side.reload('reload')
@@ -171,7 +171,7 @@ async function reloadUnderLoad(sides: Contender[], runs: number, quick: boolean)
 /** req/s of a 2-worker cluster next to a plain node:cluster primary with the same workers, in the same rounds. */
 async function throughput(sides: Contender[], quick: boolean): Promise<Figure[]> {
   const figures: Figure[] = []
-  const ms = quick ? 2000 : 3000
+  const ms = quick ? 1500 : 3000
   for (const mode of ['keepalive', 'new'] as const) {
     const plain: number[] = []
     const results = await interleave(sides, quick ? 2 : 4, async (side) => {

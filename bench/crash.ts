@@ -25,8 +25,6 @@ async function forkCrashToServing(sides: Contender[], runs: number): Promise<Fig
     const port = await freePort()
     await side.start({ name: 'crash', script: app, env: { PORT: port } })
     await answers(port)
-    // an app that crashes right after its start is unstable to both supervisors; let it count as stable
-    await sleep(1100)
     const [pid] = await pidsOf(side, 'crash')
     const started = performance.now()
     process.kill(pid!, 'SIGKILL')
@@ -44,7 +42,6 @@ async function clusterCrashUnderLoad(sides: Contender[], runs: number, quick: bo
     const port = await freePort()
     await side.start({ name: 'crash2', script: app, mode: 'cluster', instances: 2, env: { PORT: port } })
     await answers(port)
-    await sleep(1100)
     const running = load(port, quick ? 2000 : 3000, 8, i % 2 === 0 ? 'keepalive' : 'new')
     await sleep(500)
     const [pid] = await pidsOf(side, 'crash2')
