@@ -21,6 +21,7 @@ import { runLogs } from './logs.js'
 import { runMetrics } from './metrics.js'
 import { runOverhead } from './overhead.js'
 import { createPm2Contender } from './pm2/pm2-contender.js'
+import { runRpc } from './rpc.js'
 
 const quick = process.argv.includes('--quick')
 const compareArg = process.argv.find((arg) => arg.startsWith('--compare'))
@@ -40,6 +41,7 @@ const scenarios: [string, (options: ScenarioOptions) => Promise<Figure[]>][] = [
   ['overhead', runOverhead],
   ['metrics', runMetrics],
   ['control', runControl],
+  ['rpc', runRpc],
 ]
 
 function cell(f: Figure): string {

@@ -12,5 +12,10 @@ cd "$work/app"
 npm install --silent --no-audit --no-fund "$work/$tarball" "typescript@$(node -p "require('$root/node_modules/typescript/package.json').version")" "@types/node@$(node -p "require('$root/node_modules/@types/node/package.json').version")"
 node esm.mjs
 node cjs.cjs
+# the bin: the packed CLI starts its daemon, answers, and stops it
+export TEND_HOME="$work/home"
+npx --no-install tend --version
+npx --no-install tend ping
+npx --no-install tend kill
 npx --no-install tsc -p tsconfig.json
 echo 'types: ok'

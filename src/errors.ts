@@ -17,6 +17,9 @@ export const ERROR_CODES = [
   'TEND_ERR_NO_IPC',
   'TEND_ERR_CLOSED',
   'TEND_ERR_LOG_FILE',
+  'TEND_ERR_RPC',
+  'TEND_ERR_RPC_TIMEOUT',
+  'TEND_ERR_DAEMON',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
@@ -176,5 +179,41 @@ export class LogFileError extends TendError {
     this.path = path
     this.app = app
     this.errno = errno
+  }
+}
+
+/**
+ * An RPC call failed for a reason of the protocol, not of the Supervisor: a
+ * malformed or oversized frame, an unknown method, bad params, or a
+ * connection that closed. `rpcCode` is the JSON-RPC error code (-32xxx).
+ */
+export class RpcError extends TendError {
+  readonly rpcCode: number
+  constructor(rpcCode: number, message: string, options?: { cause?: unknown }) {
+    super('TEND_ERR_RPC', message, options)
+    this.name = 'RpcError'
+    this.rpcCode = rpcCode
+  }
+}
+
+/** An RPC call got no answer within its timeout. */
+export class RpcTimeoutError extends TendError {
+  readonly method: string
+  readonly timeout: number
+  constructor(method: string, timeout: number) {
+    super('TEND_ERR_RPC_TIMEOUT', `RPC call "${method}" got no answer within ${timeout} ms`)
+    this.name = 'RpcTimeoutError'
+    this.method = method
+    this.timeout = timeout
+  }
+}
+
+/** The daemon could not be started or reached, or another daemon already owns TEND_HOME. */
+export class DaemonError extends TendError {
+  readonly home: string
+  constructor(home: string, message: string, options?: { cause?: unknown }) {
+    super('TEND_ERR_DAEMON', message, options)
+    this.name = 'DaemonError'
+    this.home = home
   }
 }

@@ -6,7 +6,9 @@ import eventemitter2 from 'eventemitter2'
 import { TypedEmitter } from 'tiny-typed-emitter'
 import { debuglog } from 'node:util'
 import { ManagedProcess, type ProcessHost } from './core/managed-process.js'
-import { KeyedQueue } from './core/keyed-queue.js'
+import { EventHub } from './core/event-hub.js'
+import { KeyedQueue, runPlanned } from './core/keyed-queue.js'
+import { childEnv, Snapshots } from './core/snapshot.js'
 import { Registry, type App } from './core/registry.js'
 import { ClosedError, ExistsError, InvalidArgumentError, InvalidSpecError, NotFoundError } from './errors.js'
 import type { OutputBlock } from './logs/line-framer.js'
@@ -31,7 +33,7 @@ import type {
   SupervisorOptions,
   Target,
 } from './types.js'
-import { redactSpec } from './util/redact.js'
+import { settleAll, parseScale } from './util/settle.js'
 
 const debug = debuglog('tend')
 // eventemitter2 is CommonJS: its module object is the class, with the class again as a property.
@@ -57,7 +59,10 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   readonly #output: OutputBuffer
   readonly #logs: LogManager<ManagedProcess>
   readonly #host: ProcessHost
-  readonly #redacted = new WeakMap<NormalizedSpec, NormalizedSpec>()
+  readonly #snapshots = new Snapshots()
+  readonly #events: EventHub
+  /** Each app's spec as given to start() (unredacted), for appSpecs(). */
+  readonly #sources = new Map<string, AppSpec>()
   readonly #sampler: MetricsSampler<ManagedProcess>
   readonly #triggerRestarts = new TriggerRestarts({
     queue: this.#queue,
@@ -69,6 +74,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
 
   constructor(options: SupervisorOptions = {}) {
     super()
+    this.#events = new EventHub(this, this.bus)
     const metricsInterval = options.metricsInterval ?? 1000
     if (!Number.isInteger(metricsInterval) || metricsInterval < 0) {
       throw new InvalidArgumentError('metricsInterval', 'metricsInterval must be an integer ≥ 0 (ms; 0 turns sampling off)')
@@ -77,7 +83,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       interval: metricsInterval,
       processes: () => this.#registry.all(),
       onSample: (sample, measured) => {
-        if (this.#hasListeners('metrics')) this.#emit('metrics', sample)
+        if (this.#events.has('metrics')) this.#events.emit('metrics', sample)
         for (const process of measured) {
           if (memoryOverLimit(process)) this.#triggerRestarts.request(process.spec.name, 'memory', process)
         }
@@ -88,37 +94,27 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('logBufferLines', 'logBufferLines must be an integer ≥ 0')
     this.#options = { ...options }
     this.#output = new OutputBuffer(lines)
-    this.#logs = new LogManager(options.home, (process, stream, block) => this.#onOutput(process, stream, block))
+    this.#logs = new LogManager(
+      options.home,
+      (process, stream, block) => this.#onOutput(process, stream, block),
+      (app, path, error) => {
+        const { code } = error as NodeJS.ErrnoException
+        this.#events.emit('logfile:error', { app, path, error: { message: error.message, ...(code ? { code } : {}) }, at: Date.now() })
+      },
+    )
     const runners: Record<Mode, Runner> = { fork: new ForkRunner(), cluster: new ClusterRunner() }
     this.#host = {
       // The one place the mode is looked at: everything after goes through the Runner interface.
       runnerFor: (spec) => runners[spec.mode],
-      emit: (event, payload) => this.#emit(event, payload),
-      hasListeners: (event) => this.#hasListeners(event),
-      childEnv: (spec, instance) => this.#childEnv(spec, instance),
+      emit: (event, payload) => this.#events.emit(event, payload),
+      hasListeners: (event) => this.#events.has(event),
+      childEnv: (spec, instance) => childEnv(this.#options.env ?? process.env, spec, instance),
       captureOutput: (process, stream, readable) => this.#logs.capture(process, stream, readable),
       info: (process) => this.#info(process),
     }
   }
 
   // ------------------------------------------------------------ events
-
-  #hasListeners(event: keyof SupervisorEvents): boolean {
-    return this.listenerCount(event) > 0 || !!this.bus.hasListeners(event) || this.bus.listenersAny().length > 0
-  }
-
-  #emit<E extends keyof SupervisorEvents>(event: E, payload: Parameters<SupervisorEvents[E]>[0]): void {
-    try {
-      ;(this.emit as (event: string, payload: unknown) => boolean)(event, payload)
-      this.bus.emit(event, payload)
-    } catch (error) {
-      // A listener's bug must not corrupt the state machine that called it:
-      // surface it the way Node surfaces any uncaught error, outside our stack.
-      queueMicrotask(() => {
-        throw error
-      })
-    }
-  }
 
   /**
    * The lines of one read of a child's output. Events go out synchronously
@@ -128,52 +124,20 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    */
   #onOutput(process: ManagedProcess, stream: 'out' | 'err', block: OutputBlock): void {
     const event = stream === 'out' ? 'log:out' : 'log:err'
-    const listened = this.#hasListeners(event)
+    const listened = this.#events.has(event)
     // decoded only when someone listens; otherwise the buffer decodes if logs() asks
     if (listened) void block.lines
     this.#output.pushBlock(process.id, process.spec.name, stream, block)
     if (!listened) return
     const info = this.#info(process)
     const { at } = block
-    for (const line of block.lines) this.#emit(event, { process: info, line, at })
+    for (const line of block.lines) this.#events.emit(event, { process: info, line, at })
   }
 
   // ------------------------------------------------------------ helpers
 
-  #childEnv(spec: NormalizedSpec, instance: number): Record<string, string> {
-    const env: Record<string, string> = {}
-    for (const [key, value] of Object.entries(this.#options.env ?? process.env)) if (value !== undefined) env[key] = value
-    Object.assign(env, spec.env)
-    env[spec.instanceVar] = String(instance)
-    if (spec.incrementVar) env[spec.incrementVar] = String(Number(env[spec.incrementVar]) + instance)
-    return env
-  }
-
   #info(process: ManagedProcess): ProcessInfo {
-    const { spec } = process
-    let redacted = this.#redacted.get(spec)
-    if (!redacted) this.#redacted.set(spec, (redacted = redactSpec(spec)))
-    const running = process.pid !== null
-    return {
-      id: process.id,
-      name: spec.name,
-      namespace: spec.namespace,
-      instance: process.instance,
-      mode: spec.mode,
-      pid: process.pid,
-      status: process.status,
-      restarts: process.restarts,
-      unstableRestarts: process.unstableRestarts,
-      startedAt: process.startedAt,
-      uptime: running && process.startedAt !== null ? Date.now() - process.startedAt : 0,
-      exitCode: process.exitCode,
-      signal: process.exitSignal,
-      nextRestartAt: process.nextRestartAt,
-      cpu: running ? process.cpu : 0,
-      memory: running ? process.memory : 0,
-      logFiles: this.#logs.filesOf(process.id),
-      spec: redacted,
-    }
+    return this.#snapshots.of(process, this.#logs.filesOf(process.id))
   }
 
   #assertOpen(): void {
@@ -192,28 +156,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   ): Promise<ProcessInfo[]> {
     this.#assertOpen()
     options?.signal?.throwIfAborted()
-    const plan = this.#registry.plan(target)
-    const results = await Promise.allSettled(
-      [...plan].map(([name, { which, named }]) =>
-        this.#queue.run(
-          name,
-          async () => {
-            const app = this.#registry.apps.get(name)
-            const processes = app ? this.#registry.pick(app, which) : []
-            if (!app || processes.length === 0) {
-              if (named && (!app || which !== 'all')) throw new NotFoundError(target)
-              return []
-            }
-            await task(app, processes)
-            return processes
-          },
-          options?.signal,
-        ),
-      ),
-    )
-    const failed = results.find((result) => result.status === 'rejected')
-    if (failed) throw failed.reason
-    return results.flatMap((result) => (result.status === 'fulfilled' ? result.value : [])).map((process) => this.#info(process))
+    const processes = await runPlanned(this.#registry, this.#queue, target, options?.signal, task)
+    return processes.map((process) => this.#info(process))
   }
 
   // ------------------------------------------------------------ public API
@@ -238,16 +182,19 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       names.add(spec.name)
     }
     const results = await Promise.allSettled(
-      normalized.map((spec) => this.#queue.run(spec.name, () => this.#startApp(spec, options?.signal), options?.signal)),
+      normalized.map((spec, index) =>
+        this.#queue.run(spec.name, () => this.#startApp(spec, list[index] as AppSpec, options?.signal), options?.signal),
+      ),
     )
     const failed = results.find((result) => result.status === 'rejected')
     if (failed) throw failed.reason
     return results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []))
   }
 
-  async #startApp(spec: NormalizedSpec, signal: AbortSignal | undefined): Promise<ProcessInfo[]> {
+  async #startApp(spec: NormalizedSpec, source: AppSpec, signal: AbortSignal | undefined): Promise<ProcessInfo[]> {
     if (this.#registry.apps.has(spec.name)) throw new ExistsError(spec.name)
     const app = this.#registry.addApp(spec)
+    this.#sources.set(spec.name, source)
     for (let instance = 0; instance < spec.instances; instance++) {
       this.#registry.addProcess(app, new ManagedProcess(this.#host, spec, this.#registry.nextId(), instance))
     }
@@ -269,6 +216,21 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   /** A snapshot of every process, by id. */
   list(): ProcessInfo[] {
     return this.#registry.all().map((process) => this.#info(process))
+  }
+
+  /**
+   * Every app's spec as it was given to start(), unredacted, with `name`,
+   * `cwd` made absolute and `instances` set to the current number of
+   * processes: what it takes to start the same apps again (the daemon's
+   * `save` writes these). Holds secrets; not for display.
+   */
+  appSpecs(): AppSpec[] {
+    const out: AppSpec[] = []
+    for (const [name, app] of this.#registry.apps) {
+      const source = this.#sources.get(name)
+      if (source) out.push({ ...source, name, cwd: app.spec.cwd, instances: app.processes.length })
+    }
+    return out
   }
 
   /** A snapshot of the processes a target names. Throws NotFoundError when it names none. */
@@ -401,6 +363,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       for (const process of processes) await this.#forget(app, process)
       if (app.processes.length === 0) {
         this.#registry.removeApp(app.spec.name)
+        this.#sources.delete(app.spec.name)
         await this.#triggers.disarm(app.spec.name)
       }
     })
@@ -502,21 +465,3 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     return this.close()
   }
 }
-
-/** `4`, `'4'`, `'+2'` or `'-2'`. */
-function parseScale(count: number | string): { relative: boolean; value: number } {
-  if (typeof count === 'number' && Number.isInteger(count) && count >= 0) return { relative: false, value: count }
-  if (typeof count === 'string') {
-    const match = /^\s*([+-]?)(\d+)\s*$/.exec(count)
-    if (match) return { relative: match[1] !== '', value: match[1] === '-' ? -Number(match[2]) : Number(match[2]) }
-  }
-  throw new InvalidArgumentError('count', `Expected a number of processes (4) or a change ('+2', '-1'), got ${JSON.stringify(count)}`)
-}
-
-/** Waits for every promise, then rejects with the first failure (so nothing is left running unobserved). */
-async function settleAll(promises: Promise<unknown>[]): Promise<void> {
-  const results = await Promise.allSettled(promises)
-  const failed = results.find((result) => result.status === 'rejected')
-  if (failed) throw failed.reason
-}
-

@@ -321,6 +321,13 @@ export interface LogEvent {
   readonly at: number
 }
 
+export interface LogFileErrorEvent {
+  readonly app: string
+  readonly path: string
+  readonly error: { readonly message: string; readonly code?: string }
+  readonly at: number
+}
+
 export interface MetricsEvent {
   readonly at: number
   readonly processes: readonly { readonly id: number; readonly pid: number; readonly cpu: number; readonly memory: number }[]
@@ -339,6 +346,13 @@ export interface SupervisorEvents {
   'log:out': (event: LogEvent) => void
   'log:err': (event: LogEvent) => void
   metrics: (event: MetricsEvent) => void
+  /**
+   * A log file stopped taking writes (disk full, its directory removed or made
+   * read-only). The process keeps running and its lines stay in memory; the
+   * file is reopened at the next write, and a new failure is reported again
+   * only after a write has succeeded.
+   */
+  'logfile:error': (event: LogFileErrorEvent) => void
 }
 
 export type EventName = keyof SupervisorEvents

@@ -33,21 +33,25 @@ export class LogFile extends Writable {
   #drainWaiters: (() => void)[] = []
   /** Zero-length marker chunks standing for truncate/reopen, so they run in turn with the writes queued before them. */
   readonly #controls = new Map<Buffer, () => Promise<void>>()
+  /** Told once when writing starts failing, and not again until a write has succeeded. */
+  readonly #onError: ((error: Error) => void) | undefined
+  #failing = false
 
   /** Opens (creating its directory) `path` for appending. Rejects with the fs error when it cannot. */
-  static async open(path: string, rotate: NormalizedRotate | null): Promise<LogFile> {
+  static async open(path: string, rotate: NormalizedRotate | null, onError?: (error: Error) => void): Promise<LogFile> {
     const handle = await openForAppend(path)
     try {
       const { size } = await handle.stat()
-      return new LogFile(path, handle, size, rotate)
+      return new LogFile(path, handle, size, rotate, onError)
     } catch (error) {
       await handle.close()
       throw error
     }
   }
 
-  private constructor(path: string, handle: FileHandle, size: number, rotate: NormalizedRotate | null) {
+  private constructor(path: string, handle: FileHandle, size: number, rotate: NormalizedRotate | null, onError?: (error: Error) => void) {
     super({ highWaterMark: LOG_FILE_HIGH_WATER_MARK, decodeStrings: true })
+    this.#onError = onError
     this.path = path
     this.#handle = handle
     this.#size = size
@@ -134,6 +138,10 @@ export class LogFile extends Writable {
    */
   async #failed(error: unknown): Promise<void> {
     debug('log file %s: %s', this.path, (error as Error).message)
+    if (!this.#failing) {
+      this.#failing = true
+      this.#onError?.(error as Error)
+    }
     await this.#closeHandle().catch(() => undefined)
   }
 
@@ -178,6 +186,7 @@ export class LogFile extends Writable {
       left -= bytesWritten
       if (left > 0) remaining = skipBytes(remaining, bytesWritten)
     }
+    this.#failing = false
   }
 
   async #rotateNow(): Promise<void> {

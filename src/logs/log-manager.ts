@@ -29,6 +29,9 @@ export interface LoggedProcess {
 /** Receives each block, in order per stream, for the in-memory buffer and the events. */
 export type OutputHandler<P> = (process: P, stream: OutputStream, block: OutputBlock) => void
 
+/** A log file stopped taking writes (disk full, directory gone or read-only); the process keeps running. */
+export type FileErrorHandler = (app: string, path: string, error: Error) => void
+
 interface PooledFile {
   readonly opening: Promise<LogFile>
   file: LogFile | null
@@ -50,9 +53,12 @@ export class LogManager<P extends LoggedProcess> {
   readonly #pool = new Map<string, PooledFile>()
   readonly #processes = new Map<number, ProcessFiles>()
 
-  constructor(home: string | undefined, onOutput: OutputHandler<P>) {
+  readonly #onFileError: FileErrorHandler
+
+  constructor(home: string | undefined, onOutput: OutputHandler<P>, onFileError: FileErrorHandler = () => undefined) {
     this.#home = home
     this.#onOutput = onOutput
+    this.#onFileError = onFileError
   }
 
   /**
@@ -166,7 +172,8 @@ export class LogManager<P extends LoggedProcess> {
   async #acquire(path: string, spec: NormalizedSpec): Promise<LogFile> {
     let entry = this.#pool.get(path)
     if (!entry) {
-      const opening = LogFile.open(path, spec.rotate).catch((error: unknown) => {
+      const app = spec.name
+      const opening = LogFile.open(path, spec.rotate, (error) => this.#onFileError(app, path, error)).catch((error: unknown) => {
         this.#pool.delete(path)
         throw new LogFileError(spec.name, path, error)
       })

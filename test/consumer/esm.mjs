@@ -8,3 +8,20 @@ assert.throws(() => sup.describe('nope'), NotFoundError)
 await sup.close()
 assert.equal(sup.list()[0].pid, null)
 console.log('import: ok')
+
+// tend/rpc: a Supervisor served on a Unix socket, used through a client
+{
+  const { serve, connect } = await import('tend/rpc')
+  const { mkdtempSync, rmSync } = await import('node:fs')
+  const dir = mkdtempSync('/tmp/tend-consumer-')
+  const served = new Supervisor()
+  const server = await serve(served, { socketPath: `${dir}/rpc.sock` })
+  const client = await connect({ socketPath: `${dir}/rpc.sock` })
+  await assert.rejects(client.stop('nope'), NotFoundError)
+  assert.deepEqual(await client.list(), [])
+  await client.close()
+  await server.close()
+  await served.close()
+  rmSync(dir, { recursive: true, force: true })
+  console.log('import tend/rpc: ok')
+}

@@ -13,3 +13,12 @@ export async function use(): Promise<ProcessInfo[]> {
   void scoped
   return sup.start(spec)
 }
+
+import { connect, type SupervisorClient } from 'tend/rpc'
+export async function remote(): Promise<ProcessInfo[]> {
+  const client: SupervisorClient = await connect({ socketPath: '/tmp/x.sock' })
+  // @ts-expect-error: the client's methods are async
+  const listed: ProcessInfo[] = client.list()
+  void listed
+  return client.describe('api')
+}

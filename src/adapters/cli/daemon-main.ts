@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+/**
+ * The daemon's own entry: only what a daemon needs (no CLI parser, no YAML,
+ * no Prometheus client), so it stays small in memory. The CLI launches it
+ * detached; systemd runs it with `--resurrect`.
+ */
+import { runDaemon } from './daemon-verbs.js'
+
+runDaemon({ resurrect: process.argv.includes('--resurrect') }).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`tend daemon: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.exit(1)
+  },
+)

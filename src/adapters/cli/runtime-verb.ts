@@ -1,0 +1,37 @@
+/** `tend runtime <ecosystem>`: the apps in the foreground, for Docker, Kubernetes and systemd. */
+import { loadEcosystem } from '../../ecosystem/load.js'
+import { startRuntime } from '../runtime/runtime.js'
+import { CliError, warn } from './context.js'
+
+export interface RuntimeVerbOptions {
+  readonly env?: string
+  readonly only?: string
+  readonly json?: boolean
+  readonly healthPort?: string
+  readonly healthHost?: string
+}
+
+export async function runtime(file: string, options: RuntimeVerbOptions): Promise<void> {
+  const port = options.healthPort === undefined ? undefined : Number(options.healthPort)
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    throw new CliError(`--health-port takes a port number, got "${options.healthPort}"`)
+  }
+  const ecosystem = await loadEcosystem(file, { env: options.env, only: options.only?.split(',').map((name) => name.trim()) })
+  for (const warning of ecosystem.warnings) warn(`${ecosystem.path}: ${warning}`)
+  const run = await startRuntime({
+    apps: ecosystem.apps,
+    json: options.json,
+    healthPort: port,
+    healthHost: options.healthHost,
+    stdout: (line) => process.stdout.write(`${line}\n`),
+    stderr: (line) => process.stderr.write(`${line}\n`),
+  })
+  const stop = (): void => void run.stop()
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+  const code = await run.done
+  process.off('SIGTERM', stop)
+  process.off('SIGINT', stop)
+  // Let stdout drain before the status is set and the process ends on its own.
+  process.exitCode = code
+}

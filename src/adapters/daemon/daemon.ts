@@ -1,0 +1,146 @@
+/**
+ * The daemon: a Supervisor, an RPC server on TEND_HOME/rpc.sock and a pid
+ * file, plus the methods only a daemon has (`kill`, `save`, `resurrect`).
+ * It holds no process logic of its own.
+ */
+import { chmodSync, createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs'
+import { format } from 'node:util'
+import { DaemonError, InvalidArgumentError } from '../../errors.js'
+import { Supervisor } from '../../supervisor.js'
+import type { AppSpec, ProcessInfo } from '../../types.js'
+import { VERSION } from '../../version.js'
+import { serve, type RpcServer } from '../rpc/server.js'
+import { daemonPaths, type DaemonPaths } from './paths.js'
+import { readDump, writeDump } from './dump.js'
+
+export interface DaemonOptions {
+  readonly home: string
+  /** Metrics sampling interval for the Supervisor. @default 1000 */
+  readonly metricsInterval?: number
+}
+
+export interface Daemon extends AsyncDisposable {
+  readonly paths: DaemonPaths
+  readonly supervisor: Supervisor
+  /** Resolves once the daemon has closed (after `close()`, or a `kill` over RPC). */
+  readonly closed: Promise<void>
+  /** Writes the apps' specs to dump.json (what `tend save` does). */
+  save(options?: { force?: boolean }): { path: string; apps: number }
+  /** Starts the saved apps that do not run (what `tend resurrect` does). */
+  resurrect(): Promise<ProcessInfo[]>
+  /** Stops every app gracefully, then the server; removes the socket and pid file. Idempotent. */
+  close(): Promise<void>
+}
+
+/** The pid in a pid file, if the file exists and names a live tend daemon. */
+export function livePid(pidFile: string): number | null {
+  let pid: number
+  try {
+    pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10)
+  } catch {
+    return null
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return null
+  try {
+    process.kill(pid, 0)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null
+  }
+  // A pid the system gave to another program since the daemon died is stale too (where /proc tells).
+  try {
+    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('daemon')) return null
+  } catch {
+    // no /proc (macOS), or the process is gone: trust the signal check
+  }
+  return pid
+}
+
+/** Appends timestamped lines to daemon.log. */
+function openLog(path: string): { log: (...args: unknown[]) => void; stream: WriteStream } {
+  const stream = createWriteStream(path, { flags: 'a', mode: 0o600 })
+  stream.on('error', () => {
+    // a log we cannot write must not take the daemon down
+  })
+  return { stream, log: (...args) => void stream.write(`${new Date().toISOString()} ${format(...args)}\n`) }
+}
+
+/** Starts a daemon in this process. Rejects with DaemonError when a live daemon already owns `home`. */
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const paths = daemonPaths(options.home)
+  mkdirSync(paths.home, { recursive: true, mode: 0o700 })
+  chmodSync(paths.home, 0o700)
+  mkdirSync(paths.logs, { recursive: true, mode: 0o700 })
+  const other = livePid(paths.pidFile)
+  if (other !== null && other !== process.pid) {
+    throw new DaemonError(paths.home, `A tend daemon (pid ${other}) already runs for ${paths.home}`)
+  }
+  const { log, stream } = openLog(paths.daemonLog)
+  const supervisor = new Supervisor({ home: paths.home, metricsInterval: options.metricsInterval ?? 1000 })
+  supervisor.on('process:exit', ({ process: info, code, signal, reason }) =>
+    log('%s#%d exited with %s: %s', info.name, info.instance, signal ?? code, reason),
+  )
+  supervisor.on('process:errored', ({ process: info, error }) => log('%s#%d errored: %s', info.name, info.instance, error.message))
+  supervisor.on('logfile:error', ({ app, path, error }) => log('log file %s of %s stopped taking writes: %s', path, app, error.message))
+
+  let resolveClosed!: () => void
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve))
+  let closing: Promise<void> | null = null
+  let server: RpcServer | null = null
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      log('closing: stopping %d processes', supervisor.list().length)
+      await supervisor.close()
+      await server?.close()
+      if (livePid(paths.pidFile) === process.pid) rmSync(paths.pidFile, { force: true })
+      log('closed')
+      await new Promise<void>((resolve) => stream.end(resolve))
+      resolveClosed()
+    })())
+
+  const save = (options: { force?: boolean } = {}): { path: string; apps: number } => {
+    const specs = supervisor.appSpecs()
+    // A daemon that came back empty (after a crash, say) must not wipe a good dump by accident.
+    if (specs.length === 0 && !options?.force) {
+      const saved = readDump(paths.dump).apps.length
+      if (saved > 0) {
+        throw new InvalidArgumentError('force', `Nothing runs: saving would replace the ${saved} app(s) in ${paths.dump} with none (use force to do it anyway)`)
+      }
+    }
+    writeDump(paths.dump, specs)
+    log('saved %d apps to %s', specs.length, paths.dump)
+    return { path: paths.dump, apps: specs.length }
+  }
+
+  const resurrect = async (): Promise<ProcessInfo[]> => {
+    const { apps } = readDump(paths.dump)
+    const running = new Set(supervisor.list().map((info) => info.name))
+    const missing = apps.filter((spec: AppSpec) => !running.has(String(spec.name)))
+    log('resurrecting %d of %d saved apps', missing.length, apps.length)
+    if (missing.length === 0) return []
+    return supervisor.start(missing)
+  }
+
+  try {
+    server = await serve(supervisor, {
+      socketPath: paths.socket,
+      methods: {
+        ping: () => ({ pid: process.pid, version: VERSION, home: paths.home, processes: supervisor.list().length }),
+        save: (options) => save(options as { force?: boolean } | undefined),
+        resurrect,
+        kill: () => {
+          // Answer first, then close: the caller waits for the socket to go.
+          setImmediate(() => void close())
+          return { pid: process.pid }
+        },
+      },
+    })
+  } catch (error) {
+    await supervisor.close()
+    stream.end()
+    throw error
+  }
+  writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 })
+  log('daemon %s started (pid %d, node %s) in %s', VERSION, process.pid, process.version, paths.home)
+
+  return { paths, supervisor, closed, save, resurrect, close, [Symbol.asyncDispose]: close }
+}

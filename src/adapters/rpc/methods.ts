@@ -1,0 +1,38 @@
+/**
+ * The explicit allow-list of Supervisor methods the RPC server exposes, with
+ * how many params each takes. Nothing else on the Supervisor is reachable.
+ */
+
+/** Supervisor methods callable over RPC, and the most params each accepts. */
+export const SUPERVISOR_METHODS = {
+  start: 2,
+  stop: 2,
+  restart: 2,
+  reload: 2,
+  scale: 3,
+  delete: 2,
+  list: 0,
+  describe: 1,
+  signal: 3,
+  send: 3,
+  logs: 2,
+  waitFor: 3,
+  flushLogs: 2,
+  reopenLogs: 1,
+} as const
+
+export type SupervisorMethod = keyof typeof SUPERVISOR_METHODS
+
+/** Methods that need at least one param (a target or specs). */
+export const REQUIRED_PARAMS: Readonly<Partial<Record<SupervisorMethod, number>>> = {
+  start: 1,
+  stop: 1,
+  restart: 1,
+  reload: 1,
+  scale: 2,
+  delete: 1,
+  describe: 1,
+  signal: 2,
+  send: 2,
+  waitFor: 2,
+}

@@ -1,0 +1,45 @@
+/** Plain ProcessInfo snapshots, with secret-looking env values redacted (once per spec). */
+import type { LogFiles, NormalizedSpec, ProcessInfo } from '../types.js'
+import { redactSpec } from '../util/redact.js'
+import type { ManagedProcess } from './managed-process.js'
+
+export class Snapshots {
+  readonly #redacted = new WeakMap<NormalizedSpec, NormalizedSpec>()
+
+  of(process: ManagedProcess, logFiles: LogFiles): ProcessInfo {
+    const { spec } = process
+    let redacted = this.#redacted.get(spec)
+    if (!redacted) this.#redacted.set(spec, (redacted = redactSpec(spec)))
+    const running = process.pid !== null
+    return {
+      id: process.id,
+      name: spec.name,
+      namespace: spec.namespace,
+      instance: process.instance,
+      mode: spec.mode,
+      pid: process.pid,
+      status: process.status,
+      restarts: process.restarts,
+      unstableRestarts: process.unstableRestarts,
+      startedAt: process.startedAt,
+      uptime: running && process.startedAt !== null ? Date.now() - process.startedAt : 0,
+      exitCode: process.exitCode,
+      signal: process.exitSignal,
+      nextRestartAt: process.nextRestartAt,
+      cpu: running ? process.cpu : 0,
+      memory: running ? process.memory : 0,
+      logFiles,
+      spec: redacted,
+    }
+  }
+}
+
+/** The complete environment of one instance: the base, the spec's env over it, the instance variables. */
+export function childEnv(base: Readonly<Record<string, string | undefined>>, spec: NormalizedSpec, instance: number): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value
+  Object.assign(env, spec.env)
+  env[spec.instanceVar] = String(instance)
+  if (spec.incrementVar) env[spec.incrementVar] = String(Number(env[spec.incrementVar]) + instance)
+  return env
+}
