@@ -4,6 +4,7 @@
  * in one run; with `--compare pm2` each also runs against PM2, interleaved.
  */
 import { spawn } from 'node:child_process'
+import http from 'node:http'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { withContenders, type Contender, type ScenarioOptions } from './contender.js'
@@ -42,16 +43,28 @@ export function load(port: number, ms: number, concurrency: number, mode: 'keepa
   })
 }
 
+/** One GET on a connection of its own (`Connection: close`): true when it answered 200. */
+function getOnce(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 2000 }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode === 200))
+      res.on('error', () => resolve(false))
+    })
+    req.on('timeout', () => req.destroy())
+    req.on('error', () => resolve(false))
+  })
+}
+
+/**
+ * Polls until the port answers 200. Each probe closes its connection: an idle
+ * keep-alive probe (fetch keeps one) would hold a worker until its killTimeout
+ * when the supervisor later drains it, and time the probe, not the supervisor.
+ */
 export async function answers(port: number, timeout = 20_000): Promise<void> {
   const deadline = Date.now() + timeout
-  for (;;) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/`)
-      await response.text()
-      if (response.ok) return
-    } catch (error) {
-      if (Date.now() > deadline) throw error
-    }
+  while (!(await getOnce(port))) {
+    if (Date.now() > deadline) throw new Error(`127.0.0.1:${port} did not answer within ${timeout} ms`)
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }

@@ -21,9 +21,9 @@ node -e '
   console.log(`bench smoke: ${files[0]}: ${result.figures.length} figures from ${Object.keys(result.scenarioSeconds).length} scenarios in ${result.seconds} s`)
 ' "$marker"
 [ "$status" -eq 0 ] || { echo "bench smoke: npm run bench exited with $status" >&2; exit "$status"; }
-# nothing the benchmark started may outlive it: its fixture apps, tend hosts, PM2 daemons in their temporary homes
+# nothing the benchmark started may outlive it: its fixture apps, tend hosts and daemons, PM2 daemons in their temporary homes
 sleep 1
-left=$(pgrep -f -a -- "$PWD/bench/fixtures/|tend-bench-pm2-" || true)
+left=$(pgrep -f -a -- "$PWD/bench/fixtures/|$PWD/dist/daemon-main.js|tend-bench-pm2-" || true)
 if [ -n "$left" ]; then
   echo "bench smoke: processes left running:" >&2
   echo "$left" >&2
