@@ -164,7 +164,21 @@ export interface NormalizedRotate {
 }
 
 /** A spec after defaults and validation: every field present, paths absolute. */
-export interface NormalizedSpec {
+/** The log fields of a NormalizedSpec. */
+export interface NormalizedLogOptions {
+  /** Absolute path (before any `-<id>`), `false` when off, `null` for the default. */
+  readonly outFile: string | false | null
+  readonly errorFile: string | false | null
+  readonly logFile: string | false | null
+  readonly mergeLogs: boolean
+  readonly time: boolean
+  readonly logDateFormat: string | null
+  readonly logType: 'text' | 'json'
+  readonly disableLogs: boolean
+  readonly rotate: NormalizedRotate | null
+}
+
+export interface NormalizedSpec extends NormalizedLogOptions {
   readonly name: string
   readonly script: string
   readonly args: readonly string[]
@@ -201,16 +215,6 @@ export interface NormalizedSpec {
   readonly listenTimeout: number
   readonly instanceVar: string
   readonly incrementVar: string | null
-  /** Absolute path (before any `-<id>`), `false` when off, `null` for the default. */
-  readonly outFile: string | false | null
-  readonly errorFile: string | false | null
-  readonly logFile: string | false | null
-  readonly mergeLogs: boolean
-  readonly time: boolean
-  readonly logDateFormat: string | null
-  readonly logType: 'text' | 'json'
-  readonly disableLogs: boolean
-  readonly rotate: NormalizedRotate | null
 }
 
 /** Absolute paths of a process's log files, where it has any. */

@@ -7,7 +7,7 @@
 import { homedir } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import { parseSize } from '../spec/units.js'
-import type { NormalizedRotate } from '../types.js'
+import type { NormalizedLogOptions, NormalizedRotate } from '../types.js'
 
 export const LOG_DEFAULTS = {
   outFile: undefined,
@@ -25,17 +25,6 @@ export type LogOptionName = keyof typeof LOG_DEFAULTS
 
 export const DEFAULT_ROTATE: NormalizedRotate = Object.freeze({ maxSize: 10 * 1024 * 1024, maxFiles: 10, compress: false })
 
-export interface NormalizedLogOptions {
-  readonly outFile: string | false | null
-  readonly errorFile: string | false | null
-  readonly logFile: string | false | null
-  readonly mergeLogs: boolean
-  readonly time: boolean
-  readonly logDateFormat: string | null
-  readonly logType: 'text' | 'json'
-  readonly disableLogs: boolean
-  readonly rotate: NormalizedRotate | null
-}
 
 interface Access {
   /** The value given, or its default. */
