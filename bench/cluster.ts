@@ -1,12 +1,14 @@
 /**
- * Cluster scenarios (issue 4): start latency, reload under load, throughput
- * next to a plain node:cluster primary, and scale 1 → 8, all in one run.
+ * Cluster scenarios (issues 4 and 7): start latency, reload under load,
+ * throughput next to a plain node:cluster primary, and scale 1 → 8 → 1, all
+ * in one run; with `--compare pm2` each also runs against PM2, interleaved.
  */
 import { spawn } from 'node:child_process'
+import http from 'node:http'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { Supervisor } from '../src/index.js'
-import { compare, figure, type Figure } from './lib.js'
+import { withContenders, type Contender, type ScenarioOptions } from './contender.js'
+import { compare, figure, interleave, paired, type Figure } from './lib.js'
 
 const app = fileURLToPath(new URL('./fixtures/hello-http.cjs', import.meta.url))
 const plainCluster = fileURLToPath(new URL('./fixtures/plain-cluster.cjs', import.meta.url))
@@ -41,16 +43,28 @@ export function load(port: number, ms: number, concurrency: number, mode: 'keepa
   })
 }
 
-async function answers(port: number, timeout = 20_000): Promise<void> {
+/** One GET on a connection of its own (`Connection: close`): true when it answered 200. */
+function getOnce(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 2000 }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode === 200))
+      res.on('error', () => resolve(false))
+    })
+    req.on('timeout', () => req.destroy())
+    req.on('error', () => resolve(false))
+  })
+}
+
+/**
+ * Polls until the port answers 200. Each probe closes its connection: an idle
+ * keep-alive probe (fetch keeps one) would hold a worker until its killTimeout
+ * when the supervisor later drains it, and time the probe, not the supervisor.
+ */
+export async function answers(port: number, timeout = 20_000): Promise<void> {
   const deadline = Date.now() + timeout
-  for (;;) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/`)
-      await response.text()
-      if (response.ok) return
-    } catch (error) {
-      if (Date.now() > deadline) throw error
-    }
+  while (!(await getOnce(port))) {
+    if (Date.now() > deadline) throw new Error(`127.0.0.1:${port} did not answer within ${timeout} ms`)
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }
@@ -85,127 +99,141 @@ async function withPlainCluster<T>(workers: number, port: number, fn: () => Prom
   }
 }
 
-function p99(latencies: number[]): number {
+export function p99(latencies: number[]): number {
   if (latencies.length === 0) return 0
   const sorted = [...latencies].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!
 }
 
-export async function runCluster({ quick }: { quick: boolean }): Promise<Figure[]> {
-  const runs = quick ? 3 : 7
+export async function runCluster({ quick, contenders }: ScenarioOptions): Promise<Figure[]> {
+  const runs = quick ? 3 : 5
+  return withContenders(contenders, async (sides) => [
+    ...(await startLatency(sides, runs)),
+    ...(await reloadUnderLoad(sides, runs, quick)),
+    ...(await throughput(sides, quick)),
+    ...(await scaleUpDown(sides, runs)),
+  ])
+}
+
+/** start() until every instance is online and the port answers. */
+async function startLatency(sides: Contender[], runs: number): Promise<Figure[]> {
+  const bare: number[] = []
+  for (let i = 0; i < runs; i++) bare.push(await bareToFirstResponse())
+  const figures = [figure('start', 'bare `node app.js` to first HTTP response', 'ms', bare)]
+  for (const n of [1, 2, 4, 8]) {
+    const results = await interleave(sides, runs, async (side) => {
+      const port = await freePort()
+      const started = performance.now()
+      await side.start({ name: `c${n}`, script: app, mode: 'cluster', instances: n, env: { PORT: port } })
+      await answers(port)
+      const ms = performance.now() - started
+      await side.delete(`c${n}`)
+      return { ms }
+    })
+    const ours = results.get('tend')!.map((r) => r.ms!)
+    figures.push(
+      paired(results, 'ms', 'start', `cluster ×${n}: start() until online and answering`, 'ms', {
+        baseline: compare('bare node to first response', ours, bare),
+        target: n === 8 ? '≤ 0.3x PM2 (1,266 ms): ≤ 380 ms' : n === 1 ? 'PM2: 162 ms' : undefined,
+      }),
+    )
+  }
+  const fork = await interleave(sides, runs, async (side) => {
+    const port = await freePort()
+    const started = performance.now()
+    await side.start({ name: 'f4', script: app, instances: 4, env: { PORT: port }, incrementVar: 'PORT' })
+    await Promise.all([0, 1, 2, 3].map((k) => answers(port + k)))
+    const ms = performance.now() - started
+    await side.delete('f4')
+    return { ms }
+  })
+  const ours = fork.get('tend')!.map((r) => r.ms!)
+  figures.push(paired(fork, 'ms', 'start', 'fork ×4 (a port each): start() until all answer', 'ms', { baseline: compare('bare node to first response', ours, bare) }))
+  return figures
+}
+
+/** One reload of a cluster app while a load generator runs: total, failed, p99 during the reload, duration. */
+async function reloadUnderLoad(sides: Contender[], runs: number, quick: boolean): Promise<Figure[]> {
   const figures: Figure[] = []
-  const sup = new Supervisor({ metricsInterval: 0 })
-  try {
-    // 1. start latency until every instance is online and the port answers
-    const bare: number[] = []
-    for (let i = 0; i < runs; i++) bare.push(await bareToFirstResponse())
-    figures.push(figure('start', 'bare `node app.js` to first HTTP response', 'ms', bare))
-    for (const n of [1, 2, 4, 8]) {
-      const values: number[] = []
-      for (let i = 0; i < runs; i++) {
-        const port = await freePort()
-        const started = performance.now()
-        await sup.start({ name: `c${n}`, script: app, mode: 'cluster', instances: n, env: { PORT: port } })
-        await answers(port)
-        values.push(performance.now() - started)
-        await sup.delete(`c${n}`)
-      }
-      figures.push(
-        figure('start', `cluster ×${n}: start() until online and answering`, 'ms', values, {
-          baseline: compare('bare node to first response', values, bare),
-          target: n === 8 ? '≤ 0.3x PM2 (1,266 ms): ≤ 380 ms' : n === 1 ? 'PM2: 162 ms' : undefined,
-        }),
-      )
-    }
-    {
-      const values: number[] = []
-      for (let i = 0; i < runs; i++) {
-        const port = await freePort()
-        const started = performance.now()
-        await sup.start({ name: 'f4', script: app, instances: 4, env: { PORT: port }, incrementVar: 'PORT' })
-        await Promise.all([0, 1, 2, 3].map((k) => answers(port + k)))
-        values.push(performance.now() - started)
-        await sup.delete('f4')
-      }
-      figures.push(figure('start', 'fork ×4 (a port each): start() until all answer', 'ms', values, { baseline: compare('bare node to first response', values, bare) }))
-    }
+  for (const n of [2, 4]) {
+    const results = await interleave(sides, runs, async (side, i) => {
+      const port = await freePort()
+      await side.start({ name: 'reload', script: app, mode: 'cluster', instances: n, env: { PORT: port } })
+      await answers(port)
+      const running = load(port, quick ? 2000 : 3500, 8, i % 2 === 0 ? 'keepalive' : 'new')
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      const t0 = performance.now()
+      await side.reload('reload')
+      const duration = performance.now() - t0
+      const result = await running
+      // samples are relative to the load's start, which was ~500 ms before the reload
+      const during = result.samples.filter(([at]) => at >= 450 && at <= 550 + duration).map(([, ms]) => ms)
+      await side.delete('reload')
+      return { total: result.ok + result.failed, failed: result.failed, p99: p99(during), duration }
+    })
+    figures.push(
+      paired(results, 'total', 'reload', `cluster ×${n}: requests during a run with one reload`, 'requests'),
+      paired(results, 'failed', 'reload', `cluster ×${n}: failed requests`, 'requests', { target: '0 (PM2 7: 8–9 of ~45,000 for ×2)' }),
+      paired(results, 'p99', 'reload', `cluster ×${n}: p99 latency during the reload`, 'ms'),
+      paired(results, 'duration', 'reload', `cluster ×${n}: reload duration`, 'ms'),
+    )
+  }
+  return figures
+}
 
-    // 2. reload under load (cluster 2 and 4)
-    for (const n of [2, 4]) {
-      const total: number[] = []
-      const failed: number[] = []
-      const p99s: number[] = []
-      const durations: number[] = []
-      for (let i = 0; i < runs; i++) {
-        const port = await freePort()
-        await sup.start({ name: 'reload', script: app, mode: 'cluster', instances: n, env: { PORT: port } })
-        const loadMs = quick ? 2500 : 4000
-        const running = load(port, loadMs, 8, i % 2 === 0 ? 'keepalive' : 'new')
-        await new Promise((resolve) => setTimeout(resolve, 500))
-        const t0 = performance.now()
-        await sup.reload('reload')
-        const duration = performance.now() - t0
-        const result = await running
-        total.push(result.ok + result.failed)
-        failed.push(result.failed)
-        // samples are relative to the load's start, which was ~500 ms before the reload
-        const during = result.samples.filter(([at]) => at >= 450 && at <= 550 + duration).map(([, ms]) => ms)
-        p99s.push(p99(during))
-        durations.push(duration)
-        await sup.delete('reload')
-      }
-      figures.push(
-        figure('reload', `cluster ×${n}: requests during a run with one reload`, 'requests', total),
-        figure('reload', `cluster ×${n}: failed requests`, 'requests', failed, { target: '0 (PM2 7: 8–9 of ~45,000 for ×2)' }),
-        figure('reload', `cluster ×${n}: p99 latency during the reload`, 'ms', p99s),
-        figure('reload', `cluster ×${n}: reload duration`, 'ms', durations),
-      )
-    }
-
-    // 3. throughput next to a plain node:cluster primary with the same workers
-    for (const mode of ['keepalive', 'new'] as const) {
-      const ours: number[] = []
-      const plain: number[] = []
-      const ms = quick ? 2000 : 4000
-      for (let i = 0; i < (quick ? 2 : 4); i++) {
-        const port = await freePort()
-        await sup.start({ name: 'tp', script: app, mode: 'cluster', instances: 2, env: { PORT: port } })
-        const r = await load(port, ms, 16, mode)
-        ours.push((r.ok / ms) * 1000)
-        await sup.delete('tp')
+/** req/s of a 2-worker cluster next to a plain node:cluster primary with the same workers, in the same rounds. */
+async function throughput(sides: Contender[], quick: boolean): Promise<Figure[]> {
+  const figures: Figure[] = []
+  const ms = quick ? 1500 : 3000
+  for (const mode of ['keepalive', 'new'] as const) {
+    const plain: number[] = []
+    const results = await interleave(sides, quick ? 2 : 4, async (side) => {
+      if (side === sides[0]) {
         const plainPort = await freePort()
         const p = await withPlainCluster(2, plainPort, () => load(plainPort, ms, 16, mode))
         plain.push((p.ok / ms) * 1000)
       }
-      figures.push(
-        figure('throughput', `cluster ×2, ${mode === 'keepalive' ? 'keep-alive' : 'new connection per request'}`, 'req/s', ours, {
-          baseline: compare('plain node:cluster primary ×2', ours, plain),
-          target: '≥ 0.98x plain (PM2: 0.99 keep-alive, 0.88 new)',
-        }),
-      )
-    }
-
-    // 4. scale 1 → 8 (answering) → 1
-    const up: number[] = []
-    const down: number[] = []
-    for (let i = 0; i < runs; i++) {
       const port = await freePort()
-      await sup.start({ name: 'scale', script: app, mode: 'cluster', instances: 1, env: { PORT: port } })
-      let t = performance.now()
-      await sup.scale('scale', 8)
+      await side.start({ name: 'tp', script: app, mode: 'cluster', instances: 2, env: { PORT: port } })
       await answers(port)
-      up.push(performance.now() - t)
-      t = performance.now()
-      await sup.scale('scale', 1)
-      down.push(performance.now() - t)
-      await sup.delete('scale')
-    }
+      const r = await load(port, ms, 16, mode)
+      await side.delete('tp')
+      return { rps: (r.ok / ms) * 1000 }
+    })
+    const label = mode === 'keepalive' ? 'keep-alive' : 'new connection per request'
+    const ours = results.get('tend')!.map((r) => r.rps!)
     figures.push(
-      figure('scale', 'scale 1 → 8 until all online (listening)', 'ms', up, { target: '≤ 0.35x PM2 (996 ms): ≤ 349 ms' }),
-      figure('scale', 'scale 8 → 1 (graceful)', 'ms', down),
+      paired(results, 'rps', 'throughput', `cluster ×2, ${label}`, 'req/s', {
+        baseline: compare('plain node:cluster primary ×2', ours, plain),
+        target: '≥ 0.98x plain (PM2: 0.99 keep-alive, 0.88 new)',
+      }),
     )
-  } finally {
-    await sup.close()
+    for (const [name, samples] of results) {
+      if (name === 'tend') continue
+      const theirs = samples.map((r) => r.rps!)
+      figures.push(figure('throughput', `${name}: cluster ×2, ${label}`, 'req/s', theirs, { baseline: compare('plain node:cluster primary ×2', theirs, plain) }))
+    }
   }
   return figures
+}
+
+/** scale 1 → 8 until the added workers listen (and the port answers), then 8 → 1. */
+async function scaleUpDown(sides: Contender[], runs: number): Promise<Figure[]> {
+  const results = await interleave(sides, runs, async (side) => {
+    const port = await freePort()
+    await side.start({ name: 'scale', script: app, mode: 'cluster', instances: 1, env: { PORT: port } })
+    let t = performance.now()
+    await side.scale('scale', 8)
+    await answers(port)
+    const up = performance.now() - t
+    t = performance.now()
+    await side.scale('scale', 1)
+    const down = performance.now() - t
+    await side.delete('scale')
+    return { up, down }
+  })
+  return [
+    paired(results, 'up', 'scale', 'scale 1 → 8 until all online (listening)', 'ms', { target: '≤ 0.35x PM2 (996 ms): ≤ 349 ms' }),
+    paired(results, 'down', 'scale', 'scale 8 → 1 (graceful)', 'ms'),
+  ]
 }

@@ -1,6 +1,6 @@
 /** Small helpers shared by benchmark scenarios: stats, timing, result rows. */
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 export interface Figure {
   readonly scenario: string
@@ -13,6 +13,8 @@ export interface Figure {
   /** What it is compared with, when it is a comparison (measured in the same run). */
   readonly baseline?: { readonly label: string; readonly median: number; readonly ratio: number }
   readonly target?: string
+  /** The same measurement of another supervisor in the same run (`--compare pm2`); ratio is tend / other. */
+  readonly versus?: { readonly label: string; readonly median: number; readonly min: number; readonly max: number; readonly ratio: number | null }
 }
 
 export function stats(values: number[]): { median: number; min: number; max: number; runs: number } {
@@ -66,3 +68,70 @@ export function bareFirstLine(script: string): Promise<{ ms: number; pid: number
 }
 
 export const MiB = 1024 * 1024
+
+/** One run's measurements of one contender, by metric key. */
+export type Sample = Record<string, number>
+
+/**
+ * Runs `measure` `runs` times for each contender, interleaved (tend, PM2,
+ * tend, PM2, …) so the noise of a shared machine falls on both alike.
+ * Returns each contender's samples by its label.
+ */
+export async function interleave<C extends { readonly label: string }>(
+  contenders: readonly C[],
+  runs: number,
+  measure: (contender: C, run: number) => Promise<Sample>,
+): Promise<Map<string, Sample[]>> {
+  const results = new Map<string, Sample[]>(contenders.map((c) => [c.label, []]))
+  for (let run = 0; run < runs; run++) {
+    for (const contender of contenders) results.get(contender.label)!.push(await measure(contender, run))
+  }
+  return results
+}
+
+/** A figure of tend's samples for `key`, with the other contender's (PM2's) beside it when it ran. */
+export function paired(results: Map<string, Sample[]>, key: string, scenario: string, metric: string, unit: string, extra: Partial<Figure> = {}): Figure {
+  const ours = (results.get('tend') ?? []).map((sample) => sample[key]!)
+  const fig = figure(scenario, metric, unit, ours, extra)
+  for (const [label, samples] of results) {
+    if (label === 'tend') continue
+    const theirs = stats(samples.map((sample) => sample[key]!))
+    return { ...fig, versus: { label, median: theirs.median, min: theirs.min, max: theirs.max, ratio: ratio(fig.median, theirs.median) } }
+  }
+  return fig
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * CPU time a process has run so far, all its threads (node's libuv pool does
+ * the file reads of a metrics sampler), in ms to the nanosecond: the sum of
+ * /proc/<pid>/task/<tid>/schedstat (Linux).
+ */
+export function cpuMsOf(pid: number): number {
+  let ns = 0
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+    } catch {
+      // a thread that ended between the listing and the read
+    }
+  }
+  return ns / 1e6
+}
+
+/** Whether a pid is alive. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** ours / theirs to 3 digits; null when theirs is 0 (a count of failures, say), where a ratio says nothing. */
+export function ratio(ours: number, theirs: number): number | null {
+  if (theirs === 0) return ours === 0 ? 1 : null
+  return round(ours / theirs, 3)
+}

@@ -1,3 +1,9 @@
+/**
+ * `tend`: an embeddable process supervisor. Create a {@link Supervisor},
+ * start apps in fork or cluster mode, and follow them through typed events.
+ *
+ * @module tend
+ */
 export { Supervisor } from './supervisor.js'
 export type { LogsOptions, WaitForOptions } from './supervisor.js'
 export {

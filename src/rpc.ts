@@ -1,4 +1,8 @@
-/** `tend/rpc`: serve a Supervisor over a Unix socket, and connect to one. */
+/**
+ * `tend/rpc`: serve a Supervisor over a Unix socket, and connect to one.
+ *
+ * @module tend/rpc
+ */
 export { serve } from './adapters/rpc/server.js'
 export type { ServeOptions, RpcServer, ExtraMethod } from './adapters/rpc/server.js'
 export { connect } from './adapters/rpc/client.js'
