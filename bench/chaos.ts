@@ -6,9 +6,9 @@
  * `npm run chaos [-- --seconds 60 --seed 7 --json]`; the test suite runs a short form.
  */
 import http from 'node:http'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { Supervisor } from '../src/index.js'
+import { freePort, mulberry32 } from './lib.js'
 
 export interface ChaosResult {
   readonly seed: number
@@ -24,26 +24,7 @@ export interface ChaosResult {
   readonly problems: string[]
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 function isAlive(pid: number): boolean {
   try {

@@ -5,9 +5,9 @@
  */
 import { spawn } from 'node:child_process'
 import http from 'node:http'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { withContenders, type Contender, type ScenarioOptions } from './contender.js'
+import { freePort } from './lib.js'
 import { compare, figure, interleave, paired, type Figure } from './lib.js'
 
 const app = fileURLToPath(new URL('./fixtures/hello-http.cjs', import.meta.url))
@@ -21,16 +21,6 @@ interface LoadResult {
   samples: [number, number][]
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 /** Runs the load generator in its own process. */
 export function load(port: number, ms: number, concurrency: number, mode: 'keepalive' | 'new'): Promise<LoadResult> {
@@ -237,3 +227,5 @@ async function scaleUpDown(sides: Contender[], runs: number): Promise<Figure[]> 
     paired(results, 'down', 'scale', 'scale 8 → 1 (graceful)', 'ms'),
   ]
 }
+
+export { freePort }

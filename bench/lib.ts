@@ -1,5 +1,6 @@
 /** Small helpers shared by benchmark scenarios: stats, timing, result rows. */
 import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
 import { readdirSync, readFileSync } from 'node:fs'
 
 export interface Figure {
@@ -134,4 +135,27 @@ export function isAlive(pid: number): boolean {
 export function ratio(ours: number, theirs: number): number | null {
   if (theirs === 0) return ours === 0 ? 1 : null
   return round(ours / theirs, 3)
+}
+
+/** A free TCP port on loopback (asked of the OS, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+/** mulberry32: a small seeded PRNG, so a randomized run can be replayed from its seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
 }

@@ -4,9 +4,9 @@
  * `node --expose-gc --import tsx bench/soak.ts [--restarts N] [--reloads N] [--json]`
  */
 import { readdirSync, readlinkSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { Supervisor } from '../src/index.js'
+import { freePort } from './lib.js'
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`)
@@ -18,16 +18,6 @@ const json = process.argv.includes('--json')
 const forkApp = fileURLToPath(new URL('./fixtures/idle-app.cjs', import.meta.url))
 const httpApp = fileURLToPath(new URL('./fixtures/hello-http.cjs', import.meta.url))
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 async function measure(): Promise<{ rss: number; heapUsed: number; fds: number }> {
   for (let i = 0; i < 3; i++) {

@@ -1,17 +1,7 @@
 /** A bounded HTTP load for tests and benchmarks: keep-alive and new-connection requests on loopback. */
 import http from 'node:http'
-import { createServer } from 'node:net'
+export { freePort } from '../bench/lib.js'
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 export function get(port: number, agent: http.Agent | false = false, timeout = 10_000): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -7,17 +7,9 @@
 import { describe, expect, it } from 'vitest'
 import type { AppSpec, Supervisor } from '../../src/index.js'
 import { fixture, isAlive, supervisor } from '../helpers.js'
+import { mulberry32 } from '../../bench/lib.js'
 import { freePort } from '../http-load.js'
 
-function mulberry32(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type Op = { kind: 'start'; count: number } | { kind: 'stop' | 'restart' | 'reload' | 'delete' } | { kind: 'scale'; count: number }
 

@@ -8,17 +8,9 @@ import { connect, DumpError } from '../../src/rpc.js'
 import { tendHome } from '../adapters/cli/cli-helpers.js'
 import { shortTempDir } from '../adapters/rpc/rpc-helpers.js'
 import { dumpApps } from '../fixtures/dump-content.js'
+import { mulberry32 } from '../../bench/lib.js'
 import { fixture, isAlive, onCleanup } from '../helpers.js'
 
-/** mulberry32: a small seeded PRNG, so a failing round can be replayed. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** The dump number a file holds, after checking it is exactly what the writer saved as that number. */
 function dumpNumber(path: string): number {
@@ -49,7 +41,7 @@ async function killWriterAfter(path: string, delay: number): Promise<void> {
 describe('dump.json under SIGKILL', { timeout: 60_000 }, () => {
   it('holds the old or the new dump, whole, after a kill at a random point of save, and so does the .bak', async () => {
     const seed = 8
-    const random = prng(seed)
+    const random = mulberry32(seed)
     const path = join(shortTempDir(), 'dump.json')
     const rounds = 16
     let last = 0

@@ -4,6 +4,7 @@ import { daemonPaths } from '../daemon/paths.js'
 import type { ProcessInfo } from '../../types.js'
 import { home, out, report, runningDaemon, warn, withDaemon } from './context.js'
 import { processTable } from './format.js'
+import { isAlive } from '../../runners/process-group.js'
 
 /** Runs the daemon in this process until SIGTERM/SIGINT or `tend kill`. */
 export async function runDaemon(options: { resurrect?: boolean }): Promise<void> {
@@ -53,14 +54,6 @@ export async function kill(options: { json?: boolean }): Promise<void> {
   report(options.json, { killed: true, pid }, () => `daemon pid ${pid} stopped`)
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 export async function save(options: { json?: boolean; force?: boolean }): Promise<void> {
   await withDaemon(async (client) => {

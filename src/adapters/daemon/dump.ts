@@ -10,6 +10,7 @@ import { basename, dirname, join } from 'node:path'
 import { DumpError } from '../../errors.js'
 import type { AppSpec } from '../../types.js'
 import { VERSION } from '../../version.js'
+import { isAlive } from '../../runners/process-group.js'
 
 export interface Dump {
   readonly version: string
@@ -29,14 +30,6 @@ function fsyncDir(dir: string): void {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 /** Temp files a writer killed mid-save left behind (they may hold secrets: do not let them pile up). */
 function removeStaleTemps(dir: string, base: string): void {
