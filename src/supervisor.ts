@@ -6,6 +6,7 @@ import eventemitter2 from 'eventemitter2'
 import { TypedEmitter } from 'tiny-typed-emitter'
 import { debuglog } from 'node:util'
 import { ManagedProcess, type ProcessHost } from './core/managed-process.js'
+import { AppMembership } from './core/app-membership.js'
 import { EventHub } from './core/event-hub.js'
 import { KeyedQueue, runPlanned } from './core/keyed-queue.js'
 import { childEnv, Snapshots } from './core/snapshot.js'
@@ -59,6 +60,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   readonly #output: OutputBuffer
   readonly #logs: LogManager<ManagedProcess>
   readonly #host: ProcessHost
+  readonly #membership: AppMembership
   readonly #snapshots = new Snapshots()
   readonly #events: EventHub
   /** Each app's spec as given to start() (unredacted), for appSpecs(). */
@@ -112,6 +114,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       captureOutput: (process, stream, readable) => this.#logs.capture(process, stream, readable),
       info: (process) => this.#info(process),
     }
+    this.#membership = new AppMembership({ registry: this.#registry, host: this.#host, logs: this.#logs, output: this.#output })
   }
 
   // ------------------------------------------------------------ events
@@ -193,17 +196,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
 
   async #startApp(spec: NormalizedSpec, source: AppSpec, signal: AbortSignal | undefined): Promise<ProcessInfo[]> {
     if (this.#registry.apps.has(spec.name)) throw new ExistsError(spec.name)
-    const app = this.#registry.addApp(spec)
+    const app = await this.#membership.createApp(spec)
     this.#sources.set(spec.name, source)
-    for (let instance = 0; instance < spec.instances; instance++) {
-      this.#registry.addProcess(app, new ManagedProcess(this.#host, spec, this.#registry.nextId(), instance))
-    }
-    try {
-      await this.#logs.attach(app.processes)
-    } catch (error) {
-      this.#registry.removeApp(spec.name)
-      throw error
-    }
     debug('start %s (%d instances)', spec.name, spec.instances)
     if (spec.autostart) {
       for (const process of app.processes) process.launch()
@@ -315,27 +309,14 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
         app.spec = Object.freeze({ ...app.spec, instances: wanted })
         for (const process of app.processes) process.spec = app.spec
         if (wanted > current) {
-          const used = new Set(app.processes.map((process) => process.instance))
-          const added: ManagedProcess[] = []
-          for (let instance = 0; added.length < wanted - current; instance++) {
-            if (used.has(instance)) continue
-            const process = new ManagedProcess(this.#host, app.spec, this.#registry.nextId(), instance)
-            this.#registry.addProcess(app, process)
-            added.push(process)
-          }
-          try {
-            await this.#logs.attach(added)
-          } catch (error) {
-            for (const process of added) this.#registry.removeProcess(app, process)
-            throw error
-          }
+          const added = await this.#membership.add(app, wanted - current)
           for (const process of added) process.launch()
           await this.#armTriggers(app)
           await settleAll(added.map((process) => process.untilOnline(options?.signal)))
         } else if (wanted < current) {
           const removed = [...app.processes].sort((a, b) => b.instance - a.instance).slice(0, current - wanted)
           await settleAll(removed.map((process) => process.stop('scale')))
-          for (const process of removed) await this.#forget(app, process)
+          for (const process of removed) await this.#membership.forget(app, process)
         }
         return app.processes.map((process) => this.#info(process))
       },
@@ -349,18 +330,11 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     return this.#triggers.arm(app.spec, files)
   }
 
-  async #forget(app: App, process: ManagedProcess): Promise<void> {
-    process.dispose()
-    this.#registry.removeProcess(app, process)
-    this.#output.forget(process.id)
-    await this.#logs.detach(process.id)
-  }
-
   /** Stops processes and forgets them; an app with no process left is removed. */
   delete(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
     return this.#each(target, options, async (app, processes) => {
       await settleAll(processes.map((process) => process.stop('delete')))
-      for (const process of processes) await this.#forget(app, process)
+      for (const process of processes) await this.#membership.forget(app, process)
       if (app.processes.length === 0) {
         this.#registry.removeApp(app.spec.name)
         this.#sources.delete(app.spec.name)
