@@ -22,18 +22,7 @@ import { ClusterRunner } from './runners/cluster.js'
 import { ForkRunner } from './runners/fork.js'
 import type { Runner } from './runners/runner.js'
 import { normalizeSpec } from './spec/normalize.js'
-import type {
-  AppSpec,
-  LogLine,
-  Mode,
-  NormalizedSpec,
-  OperationOptions,
-  ProcessInfo,
-  Status,
-  SupervisorEvents,
-  SupervisorOptions,
-  Target,
-} from './types.js'
+import type { AppSpec, LogLine, Mode, NormalizedSpec, OperationOptions, ProcessInfo, Status, SupervisorEvents, SupervisorOptions, Target } from './types.js'
 import { settleAll, parseScale } from './util/settle.js'
 
 const debug = debuglog('tend')
@@ -63,8 +52,6 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   readonly #membership: AppMembership
   readonly #snapshots = new Snapshots()
   readonly #events: EventHub
-  /** Each app's spec as given to start() (unredacted), for appSpecs(). */
-  readonly #sources = new Map<string, AppSpec>()
   readonly #sampler: MetricsSampler<ManagedProcess>
   readonly #triggerRestarts = new TriggerRestarts({
     queue: this.#queue,
@@ -196,8 +183,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
 
   async #startApp(spec: NormalizedSpec, source: AppSpec, signal: AbortSignal | undefined): Promise<ProcessInfo[]> {
     if (this.#registry.apps.has(spec.name)) throw new ExistsError(spec.name)
-    const app = await this.#membership.createApp(spec)
-    this.#sources.set(spec.name, source)
+    const app = await this.#membership.createApp(spec, source)
     debug('start %s (%d instances)', spec.name, spec.instances)
     if (spec.autostart) {
       for (const process of app.processes) process.launch()
@@ -219,23 +205,13 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    * `save` writes these). Holds secrets; not for display.
    */
   appSpecs(): AppSpec[] {
-    const out: AppSpec[] = []
-    for (const [name, app] of this.#registry.apps) {
-      const source = this.#sources.get(name)
-      if (source) out.push({ ...source, name, cwd: app.spec.cwd, instances: app.processes.length })
-    }
-    return out
+    return this.#membership.specs()
   }
+
 
   /** A snapshot of the processes a target names. Throws NotFoundError when it names none. */
   describe(target: Target): ProcessInfo[] {
-    const selection = this.#registry.select(target)
-    const out: ProcessInfo[] = []
-    for (const [name, which] of selection) {
-      const app = this.#registry.apps.get(name)
-      if (app) out.push(...this.#registry.pick(app, which).map((process) => this.#info(process)))
-    }
-    return out.sort((a, b) => a.id - b.id)
+    return this.#registry.processesOf(target).map((process) => this.#info(process))
   }
 
   /** Stops processes gracefully (killSignal, then SIGKILL after killTimeout). They stay listed, stopped. */
@@ -306,18 +282,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
         if (!Number.isInteger(wanted) || wanted < 0) {
           throw new InvalidArgumentError('count', `Cannot scale "${name}" from ${current} to ${wanted} processes`)
         }
-        app.spec = Object.freeze({ ...app.spec, instances: wanted })
-        for (const process of app.processes) process.spec = app.spec
-        if (wanted > current) {
-          const added = await this.#membership.add(app, wanted - current)
-          for (const process of added) process.launch()
-          await this.#armTriggers(app)
-          await settleAll(added.map((process) => process.untilOnline(options?.signal)))
-        } else if (wanted < current) {
-          const removed = [...app.processes].sort((a, b) => b.instance - a.instance).slice(0, current - wanted)
-          await settleAll(removed.map((process) => process.stop('scale')))
-          for (const process of removed) await this.#membership.forget(app, process)
-        }
+        await this.#membership.resize(app, wanted, (resized) => this.#armTriggers(resized), options?.signal)
         return app.processes.map((process) => this.#info(process))
       },
       options?.signal,
@@ -336,8 +301,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       await settleAll(processes.map((process) => process.stop('delete')))
       for (const process of processes) await this.#membership.forget(app, process)
       if (app.processes.length === 0) {
-        this.#registry.removeApp(app.spec.name)
-        this.#sources.delete(app.spec.name)
+        this.#membership.removeApp(app)
         await this.#triggers.disarm(app.spec.name)
       }
     })
@@ -374,7 +338,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     const lines = options.lines ?? 100
     if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('lines', `Expected an integer ≥ 0 for lines, got ${String(lines)}`)
     return this.#output.recent(
-      this.describe(target).map((info) => info.id),
+      this.#registry.processesOf(target).map((process) => process.id),
       lines,
     )
   }
@@ -404,16 +368,9 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
 
   /** Resolves when every process the target names has `status` (at once if they already have). */
   async waitFor(target: Target, status: Status, options: WaitForOptions = {}): Promise<ProcessInfo[]> {
-    const signals = [options.signal, options.timeout === undefined ? undefined : AbortSignal.timeout(options.timeout)].filter(
-      (signal): signal is AbortSignal => signal !== undefined,
-    )
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0]
-    const selection = this.#registry.select(target)
-    const processes: ManagedProcess[] = []
-    for (const [name, which] of selection) {
-      const app = this.#registry.apps.get(name)
-      if (app) processes.push(...this.#registry.pick(app, which))
-    }
+    const timeout = options.timeout === undefined ? undefined : AbortSignal.timeout(options.timeout)
+    const signal = options.signal && timeout ? AbortSignal.any([options.signal, timeout]) : (options.signal ?? timeout)
+    const processes = this.#registry.processesOf(target)
     await Promise.all(processes.map((process) => process.waitUntil(() => process.status === status, signal)))
     return processes.map((process) => this.#info(process))
   }

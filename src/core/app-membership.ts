@@ -5,7 +5,8 @@
  */
 import type { LogManager } from '../logs/log-manager.js'
 import type { OutputBuffer } from '../logs/output-buffer.js'
-import type { NormalizedSpec } from '../types.js'
+import type { AppSpec, NormalizedSpec } from '../types.js'
+import { settleAll } from '../util/settle.js'
 import { ManagedProcess, type ProcessHost } from './managed-process.js'
 import type { App, Registry } from './registry.js'
 
@@ -14,6 +15,8 @@ export class AppMembership {
   readonly #host: ProcessHost
   readonly #logs: LogManager<ManagedProcess>
   readonly #output: OutputBuffer
+  /** Each app's spec as given to start() (unredacted), for specs(). */
+  readonly #sources = new Map<string, AppSpec>()
 
   constructor(deps: { registry: Registry; host: ProcessHost; logs: LogManager<ManagedProcess>; output: OutputBuffer }) {
     this.#registry = deps.registry
@@ -23,7 +26,7 @@ export class AppMembership {
   }
 
   /** Registers a new app with `spec.instances` processes (not launched). Rejects, having registered nothing, when a log file cannot be opened. */
-  async createApp(spec: NormalizedSpec): Promise<App> {
+  async createApp(spec: NormalizedSpec, source: AppSpec): Promise<App> {
     const app = this.#registry.addApp(spec)
     try {
       await this.add(app, spec.instances)
@@ -31,7 +34,48 @@ export class AppMembership {
       this.#registry.removeApp(spec.name)
       throw error
     }
+    this.#sources.set(spec.name, source)
     return app
+  }
+
+  /** Removes an app that has no process left. */
+  removeApp(app: App): void {
+    this.#registry.removeApp(app.spec.name)
+    this.#sources.delete(app.spec.name)
+  }
+
+  /**
+   * Every app's spec as given to start(), unredacted, with `name`, `cwd`
+   * absolute and `instances` the current number of processes.
+   */
+  specs(): AppSpec[] {
+    const out: AppSpec[] = []
+    for (const [name, app] of this.#registry.apps) {
+      const source = this.#sources.get(name)
+      if (source) out.push({ ...source, name, cwd: app.spec.cwd, instances: app.processes.length })
+    }
+    return out
+  }
+
+  /**
+   * Sets the app's number of processes: new ones take the lowest free
+   * instance indexes and start in parallel (`arm` runs once they are
+   * launched); removed ones are the highest indexes, stopped gracefully.
+   */
+  async resize(app: App, wanted: number, arm: (app: App) => Promise<void>, signal?: AbortSignal): Promise<void> {
+    const current = app.processes.length
+    app.spec = Object.freeze({ ...app.spec, instances: wanted })
+    for (const process of app.processes) process.spec = app.spec
+    if (wanted > current) {
+      const added = await this.add(app, wanted - current)
+      for (const process of added) process.launch()
+      await arm(app)
+      await settleAll(added.map((process) => process.untilOnline(signal)))
+    } else if (wanted < current) {
+      const removed = [...app.processes].sort((a, b) => b.instance - a.instance).slice(0, current - wanted)
+      await settleAll(removed.map((process) => process.stop('scale')))
+      for (const process of removed) await this.forget(app, process)
+    }
   }
 
   /** Adds `count` processes with the lowest free instance indexes (not launched), their log files open. */

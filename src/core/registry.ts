@@ -131,6 +131,16 @@ export class Registry {
     return false
   }
 
+  /** The processes a target names now, by id. Throws NotFoundError when a part names nothing. */
+  processesOf(target: Target): ManagedProcess[] {
+    const out: ManagedProcess[] = []
+    for (const [name, which] of this.select(target)) {
+      const app = this.apps.get(name)
+      if (app) out.push(...this.pick(app, which))
+    }
+    return out.sort((a, b) => a.id - b.id)
+  }
+
   /** The processes of one app a selection names, as they are now. */
   pick(app: App, which: Set<number> | 'all'): ManagedProcess[] {
     return which === 'all' ? [...app.processes] : app.processes.filter((process) => which.has(process.id))
