@@ -63,9 +63,12 @@ process.on('message', function tendControl(message) {
       closing.set(this, closeIdle)
     }
   }
-  setTimeout(() => {
-    for (const [server, closeIdle] of closing) closeIdle.call(server)
-  }, Math.min(1000, killTimeout / 2)).unref()
+  setTimeout(
+    () => {
+      for (const [server, closeIdle] of closing) closeIdle.call(server)
+    },
+    Math.min(1000, killTimeout / 2),
+  ).unref()
 })
 if (process.channel && typeof process.channel.unrefCounted === 'function') process.channel.unrefCounted()
 

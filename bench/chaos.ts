@@ -24,8 +24,6 @@ export interface ChaosResult {
   readonly problems: string[]
 }
 
-
-
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
@@ -99,10 +97,13 @@ export async function chaos({ seconds = 60, seed = 1, concurrency = 4 } = {}): P
         stops++
         stopped.add(pid)
         process.kill(pid, 'SIGSTOP')
-        setTimeout(() => {
-          stopped.delete(pid)
-          if (isAlive(pid)) process.kill(pid, 'SIGCONT')
-        }, 100 + random() * 400)
+        setTimeout(
+          () => {
+            stopped.delete(pid)
+            if (isAlive(pid)) process.kill(pid, 'SIGCONT')
+          },
+          100 + random() * 400,
+        )
       } else if (roll < 0.65) operation('restart', (signal) => sup.restart('chaos', { signal }))
       else if (roll < 0.8) operation('reload', (signal) => sup.reload('chaos', { signal }))
       else operation('scale', (signal) => sup.scale('chaos', 2 + Math.floor(random() * 3), { signal }))
@@ -114,7 +115,9 @@ export async function chaos({ seconds = 60, seed = 1, concurrency = 4 } = {}): P
     if (!settled) hung.push(...[...pending].map(() => 'an operation that never settled'))
 
     // Settle: whatever the chaos left, a final restart brings every instance online.
-    await sup.restart('chaos', { signal: AbortSignal.timeout(60_000) }).catch((error: Error) => problems.push(`final restart: ${error.message}`))
+    await sup
+      .restart('chaos', { signal: AbortSignal.timeout(60_000) })
+      .catch((error: Error) => problems.push(`final restart: ${error.message}`))
     const list = sup.list()
     const instances = list[0]?.spec.instances ?? 0
     if (list.length !== instances) problems.push(`list() has ${list.length} processes, spec says ${instances}`)

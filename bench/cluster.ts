@@ -21,11 +21,12 @@ interface LoadResult {
   samples: [number, number][]
 }
 
-
 /** Runs the load generator in its own process. */
 export function load(port: number, ms: number, concurrency: number, mode: 'keepalive' | 'new'): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [loadScript, String(port), String(ms), String(concurrency), mode], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [loadScript, String(port), String(ms), String(concurrency), mode], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     let out = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
     child.once('error', reject)
@@ -73,7 +74,10 @@ async function bareToFirstResponse(): Promise<number> {
 }
 
 async function withPlainCluster<T>(workers: number, port: number, fn: () => Promise<T>): Promise<T> {
-  const child = spawn(process.execPath, [plainCluster, String(workers)], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [plainCluster, String(workers)], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   await new Promise<void>((resolve, reject) => {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => chunk.includes('ready') && resolve())
     child.once('exit', (code) => reject(new Error(`plain cluster exited with ${code}`)))
@@ -138,7 +142,11 @@ async function startLatency(sides: Contender[], runs: number): Promise<Figure[]>
     return { ms }
   })
   const ours = fork.get('tend')!.map((r) => r.ms!)
-  figures.push(paired(fork, 'ms', 'start', 'fork ×4 (a port each): start() until all answer', 'ms', { baseline: compare('bare node to first response', ours, bare) }))
+  figures.push(
+    paired(fork, 'ms', 'start', 'fork ×4 (a port each): start() until all answer', 'ms', {
+      baseline: compare('bare node to first response', ours, bare),
+    }),
+  )
   return figures
 }
 
@@ -201,7 +209,11 @@ async function throughput(sides: Contender[], quick: boolean): Promise<Figure[]>
     for (const [name, samples] of results) {
       if (name === 'tend') continue
       const theirs = samples.map((r) => r.rps!)
-      figures.push(figure('throughput', `${name}: cluster ×2, ${label}`, 'req/s', theirs, { baseline: compare('plain node:cluster primary ×2', theirs, plain) }))
+      figures.push(
+        figure('throughput', `${name}: cluster ×2, ${label}`, 'req/s', theirs, {
+          baseline: compare('plain node:cluster primary ×2', theirs, plain),
+        }),
+      )
     }
   }
   return figures

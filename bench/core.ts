@@ -77,7 +77,9 @@ export async function runCore({ quick }: { quick: boolean }): Promise<Figure[]> 
       restartToLine.push(performance.now() - t)
     }
     figures.push(
-      figure('restart', 'restart() of a fork app until it resolves (stop + spawn)', 'ms', restartMs, { target: '≤ 100 ms (PM2 7: 122 ms)' }),
+      figure('restart', 'restart() of a fork app until it resolves (stop + spawn)', 'ms', restartMs, {
+        target: '≤ 100 ms (PM2 7: 122 ms)',
+      }),
       figure('restart', 'restart() until the new process printed its first line', 'ms', restartToLine),
       figure('restart', 'supervisor CPU per restart', 'ms', [cpuPerRestart], { target: '≤ 3 ms (PM2 7: 12.6 ms)' }),
     )

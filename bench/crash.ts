@@ -12,7 +12,10 @@ const app = fileURLToPath(new URL('./fixtures/hello-http.cjs', import.meta.url))
 
 export async function runCrash({ quick, contenders }: ScenarioOptions): Promise<Figure[]> {
   const runs = quick ? 3 : 5
-  return withContenders(contenders, async (sides) => [...(await forkCrashToServing(sides, runs)), ...(await clusterCrashUnderLoad(sides, runs, quick))])
+  return withContenders(contenders, async (sides) => [
+    ...(await forkCrashToServing(sides, runs)),
+    ...(await clusterCrashUnderLoad(sides, runs, quick)),
+  ])
 }
 
 async function pidsOf(side: Contender, name: string): Promise<number[]> {

@@ -33,7 +33,9 @@ export async function runForkReload({ quick, contenders }: ScenarioOptions): Pro
     })
     return [
       paired(results, 'duration', 'reload', 'fork ×2 portless: reload duration', 'ms'),
-      paired(results, 'fewest', 'reload', 'fork ×2 portless: fewest online during the reload', 'processes', { target: '2 (never fewer than the instances)' }),
+      paired(results, 'fewest', 'reload', 'fork ×2 portless: fewest online during the reload', 'processes', {
+        target: '2 (never fewer than the instances)',
+      }),
     ]
   })
 }

@@ -53,7 +53,9 @@ export class IpcContender implements Contender {
     const hostPid = await new Promise<number>((resolve, reject) => {
       child.once('error', reject)
       child.once('exit', (code) => reject(new Error(`${label} driver exited with ${code} before it was ready`)))
-      child.once('message', (reply: Reply) => (reply.ready ? resolve(reply.hostPid ?? child.pid!) : reject(new Error(`${label}: ${reply.error}`))))
+      child.once('message', (reply: Reply) =>
+        reply.ready ? resolve(reply.hostPid ?? child.pid!) : reject(new Error(`${label}: ${reply.error}`)),
+      )
     })
     child.removeAllListeners('exit')
     child.removeAllListeners('error')

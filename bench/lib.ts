@@ -15,7 +15,13 @@ export interface Figure {
   readonly baseline?: { readonly label: string; readonly median: number; readonly ratio: number }
   readonly target?: string
   /** The same measurement of another supervisor in the same run (`--compare pm2`); ratio is tend / other. */
-  readonly versus?: { readonly label: string; readonly median: number; readonly min: number; readonly max: number; readonly ratio: number | null }
+  readonly versus?: {
+    readonly label: string
+    readonly median: number
+    readonly min: number
+    readonly max: number
+    readonly ratio: number | null
+  }
 }
 
 export function stats(values: number[]): { median: number; min: number; max: number; runs: number } {
@@ -91,7 +97,14 @@ export async function interleave<C extends { readonly label: string }>(
 }
 
 /** A figure of tend's samples for `key`, with the other contender's (PM2's) beside it when it ran. */
-export function paired(results: Map<string, Sample[]>, key: string, scenario: string, metric: string, unit: string, extra: Partial<Figure> = {}): Figure {
+export function paired(
+  results: Map<string, Sample[]>,
+  key: string,
+  scenario: string,
+  metric: string,
+  unit: string,
+  extra: Partial<Figure> = {},
+): Figure {
   const ours = (results.get('tend') ?? []).map((sample) => sample[key]!)
   const fig = figure(scenario, metric, unit, ours, extra)
   for (const [label, samples] of results) {

@@ -89,7 +89,14 @@ async function run(scenario: Scenario, writers: number, dir: string): Promise<vo
     const sup = new Supervisor({ home: dir, metricsInterval: 0 })
     let exited = 0
     const done = new Promise<void>((resolve) => sup.on('process:exit', () => ++exited === writers && resolve()))
-    await sup.start({ name: 'bench', script: WRITER, args: [String(lines)], instances: writers, autorestart: false, time: scenario === 'tend+ts' })
+    await sup.start({
+      name: 'bench',
+      script: WRITER,
+      args: [String(lines)],
+      instances: writers,
+      autorestart: false,
+      time: scenario === 'tend+ts',
+    })
     await done
     await sup.stop('bench') // resolves once everything is in the files
     await sup.close()
@@ -116,9 +123,13 @@ async function measureHere(scenario: Scenario, writers: number): Promise<Measure
 
 function measureInChild(scenario: Scenario, writers: number): Measurement {
   const script = fileURLToPath(import.meta.url)
-  const result = spawnSync(process.execPath, ['--import', 'tsx', script, '--scenario', scenario, '--writers', String(writers), '--lines', String(lines)], {
-    encoding: 'utf8',
-  })
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', script, '--scenario', scenario, '--writers', String(writers), '--lines', String(lines)],
+    {
+      encoding: 'utf8',
+    },
+  )
   if (result.status !== 0) throw new Error(`${scenario} x${writers} failed:\n${result.stderr}`)
   return JSON.parse(result.stdout) as Measurement
 }
@@ -152,14 +163,49 @@ export function runLogs({ quick }: { quick: boolean }): Promise<Figure[]> {
       const name = `logs ${scenario} x${writers}`
       const total = writers * lines
       figures.push(
-        figure(name, `${total} lines of 100 bytes into files`, 'ms', list.map((m) => m.ms), {
-          ...(scenario === 'piped' ? {} : { baseline: compare('piped through a plain parent', list.map((m) => m.ms), piped) }),
-          ...(writers === 1 && TARGETS[scenario] ? { target: TARGETS[scenario] } : {}),
-        }),
-        figure(name, 'lines per second', 'lines/s', list.map((m) => Math.round(total / (m.ms / 1000)))),
-        figure(name, 'MB/s into the files', 'MB/s', list.map((m) => m.bytes / (m.ms / 1000) / 1024 / 1024)),
-        figure(name, 'parent (supervisor) CPU time', 'ms', list.map((m) => m.cpuMs), writers === 1 && scenario === 'tend' ? { target: '≤ 115 ms (0.5x PM2 7: 230 ms)' } : {}),
-        figure(name, 'parent peak RSS', 'MiB', list.map((m) => m.rssMB)),
+        figure(
+          name,
+          `${total} lines of 100 bytes into files`,
+          'ms',
+          list.map((m) => m.ms),
+          {
+            ...(scenario === 'piped'
+              ? {}
+              : {
+                  baseline: compare(
+                    'piped through a plain parent',
+                    list.map((m) => m.ms),
+                    piped,
+                  ),
+                }),
+            ...(writers === 1 && TARGETS[scenario] ? { target: TARGETS[scenario] } : {}),
+          },
+        ),
+        figure(
+          name,
+          'lines per second',
+          'lines/s',
+          list.map((m) => Math.round(total / (m.ms / 1000))),
+        ),
+        figure(
+          name,
+          'MB/s into the files',
+          'MB/s',
+          list.map((m) => m.bytes / (m.ms / 1000) / 1024 / 1024),
+        ),
+        figure(
+          name,
+          'parent (supervisor) CPU time',
+          'ms',
+          list.map((m) => m.cpuMs),
+          writers === 1 && scenario === 'tend' ? { target: '≤ 115 ms (0.5x PM2 7: 230 ms)' } : {},
+        ),
+        figure(
+          name,
+          'parent peak RSS',
+          'MiB',
+          list.map((m) => m.rssMB),
+        ),
       )
     }
   }
@@ -184,11 +230,17 @@ async function main(): Promise<void> {
         String(writers).padEnd(8),
         scenario.padEnd(10),
         ms.toFixed(0).padStart(5),
-        Math.round(total / (ms / 1000)).toLocaleString('en-US').padStart(12),
+        Math.round(total / (ms / 1000))
+          .toLocaleString('en-US')
+          .padStart(12),
         (median(list.map((m) => m.bytes)) / (ms / 1000) / 1024 / 1024).toFixed(1).padStart(8),
         `${(ms / pipedMs).toFixed(2)}x`.padStart(9),
-        median(list.map((m) => m.cpuMs)).toFixed(0).padStart(14),
-        median(list.map((m) => m.rssMB)).toFixed(0).padStart(12),
+        median(list.map((m) => m.cpuMs))
+          .toFixed(0)
+          .padStart(14),
+        median(list.map((m) => m.rssMB))
+          .toFixed(0)
+          .padStart(12),
       ]
       console.log(row.join(' '))
     }

@@ -62,7 +62,9 @@ export async function runMetrics({ quick }: { quick: boolean }): Promise<Figure[
   const percent = (ms: number, wall: number): number => (ms / wall) * 100
   return [
     figure('metrics', 'supervisor CPU, 100 idle processes, sampling off', '% of a core', [percent(off.cpuMs, off.wallMs)]),
-    figure('metrics', 'supervisor CPU, 100 idle processes, sampling every 1 s', '% of a core', [percent(on.cpuMs, on.wallMs)], { target: 'a few percent' }),
+    figure('metrics', 'supervisor CPU, 100 idle processes, sampling every 1 s', '% of a core', [percent(on.cpuMs, on.wallMs)], {
+      target: 'a few percent',
+    }),
     figure('metrics', 'CPU per sample of 100 processes', 'ms', [(on.cpuMs - off.cpuMs) / Math.max(1, on.samples)]),
   ]
 }
@@ -78,5 +80,7 @@ if (invokedDirectly) {
   console.log(`${count} processes, ${seconds} s per phase, metricsInterval ${interval} ms, node ${process.version}`)
   console.log(`sampling off: ${off.cpuMs.toFixed(1)} ms CPU (${percent(off.cpuMs, off.wallMs)} of one core)`)
   console.log(`sampling on:  ${on.cpuMs.toFixed(1)} ms CPU (${percent(on.cpuMs, on.wallMs)} of one core), ${on.samples} samples`)
-  console.log(`sampler cost: ${percent(extraMs, on.wallMs)} of one core, ${(extraMs / Math.max(1, on.samples)).toFixed(2)} ms CPU per sample of ${count} processes`)
+  console.log(
+    `sampler cost: ${percent(extraMs, on.wallMs)} of one core, ${(extraMs / Math.max(1, on.samples)).toFixed(2)} ms CPU per sample of ${count} processes`,
+  )
 }

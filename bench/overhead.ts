@@ -96,7 +96,13 @@ export async function runOverhead({ quick, contenders }: ScenarioOptions): Promi
     figures.push({ ...fig, versus: { label: other[0], median: t.median, min: t.min, max: t.max, ratio: ratio(fig.median, t.median) } })
   }
   for (const phase of ['idle', '20 apps', '100 apps']) {
-    pair(phase, 'rss', `host RSS, ${phase === 'idle' ? 'no apps' : `${phase} (idle, metrics on)`}`, 'MiB', phase === '20 apps' ? '≤ 0.5x PM2' : undefined)
+    pair(
+      phase,
+      'rss',
+      `host RSS, ${phase === 'idle' ? 'no apps' : `${phase} (idle, metrics on)`}`,
+      'MiB',
+      phase === '20 apps' ? '≤ 0.5x PM2' : undefined,
+    )
     pair(phase, 'cpu', `host CPU, ${phase === 'idle' ? 'no apps' : `${phase} (idle, metrics on)`}`, '% of a core')
   }
   const cyclesPhase = [...tend.keys()].find((k) => k.startsWith('after'))!

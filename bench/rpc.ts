@@ -33,7 +33,10 @@ function percentile(values: number[], p: number): number {
 }
 
 async function startDaemon(home: string): Promise<{ pid: number; client: SupervisorClient; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [...(process.env.TEND_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), daemonEntry], { env: { ...process.env, TEND_HOME: home }, stdio: 'ignore' })
+  const child = spawn(process.execPath, [...(process.env.TEND_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), daemonEntry], {
+    env: { ...process.env, TEND_HOME: home },
+    stdio: 'ignore',
+  })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const deadline = Date.now() + 20_000
   for (;;) {
@@ -80,9 +83,15 @@ export async function runRpc({ quick, contenders }: ScenarioOptions): Promise<Fi
       await timeCalls(100, () => daemon.client.list())
       const remote = await timeCalls(calls, () => daemon.client.list())
       const bytes = JSON.stringify(await daemon.client.list()).length
-      let rpcList = figure('control', `list() over tend/rpc, 50 processes (${round(bytes / 1024, 1)} KiB reply; p99 ${percentile(remote, 99)} ms)`, 'ms', remote, {
-        target: 'p50 ≤ 1 ms, p99 ≤ 3 ms (PM2 7: 8.1 / 14.6 ms)',
-      })
+      let rpcList = figure(
+        'control',
+        `list() over tend/rpc, 50 processes (${round(bytes / 1024, 1)} KiB reply; p99 ${percentile(remote, 99)} ms)`,
+        'ms',
+        remote,
+        {
+          target: 'p50 ≤ 1 ms, p99 ≤ 3 ms (PM2 7: 8.1 / 14.6 ms)',
+        },
+      )
       // PM2 (every list() is a call to its daemon), alternating with tend call by call
       await withContenders(contenders.slice(1), async ([pm2]) => {
         if (!pm2) return
@@ -96,10 +105,16 @@ export async function runRpc({ quick, contenders }: ScenarioOptions): Promise<Fi
           theirs.push(...(await timeCalls(1, () => pm2.list())))
         }
         const t = stats(theirs)
-        rpcList = figure('control', `list() over tend/rpc, 50 processes (${round(bytes / 1024, 1)} KiB reply; p99 ${percentile(ours, 99)} ms, PM2 p99 ${percentile(theirs, 99)} ms)`, 'ms', ours, {
-          target: rpcList.target,
-          versus: { label: pm2.label, median: t.median, min: t.min, max: t.max, ratio: ratio(stats(ours).median, t.median) },
-        })
+        rpcList = figure(
+          'control',
+          `list() over tend/rpc, 50 processes (${round(bytes / 1024, 1)} KiB reply; p99 ${percentile(ours, 99)} ms, PM2 p99 ${percentile(theirs, 99)} ms)`,
+          'ms',
+          ours,
+          {
+            target: rpcList.target,
+            versus: { label: pm2.label, median: t.median, min: t.min, max: t.max, ratio: ratio(stats(ours).median, t.median) },
+          },
+        )
       })
       figures.push(rpcList)
     } finally {

@@ -30,7 +30,10 @@ if (compareWith !== undefined && compareWith !== 'pm2') {
   console.error(`--compare takes pm2 (the only other supervisor measured), not ${compareWith}`)
   process.exit(2)
 }
-const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',')
+const only = process.argv
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',')
 
 const scenarios: [string, (options: ScenarioOptions) => Promise<Figure[]>][] = [
   ['core', runCore],
@@ -52,18 +55,29 @@ function markdown(figures: Figure[]): string {
   const withVersus = figures.some((f) => f.versus)
   const rows = figures.map((f) => {
     const baseline = f.baseline ? `${f.baseline.median} (${f.baseline.label}); ratio ${f.baseline.ratio}` : ''
-    const versus = withVersus ? (f.versus ? ` ${f.versus.median} (${f.versus.min}–${f.versus.max}) | ${f.versus.ratio ?? '—'} |` : ' | |') : ''
+    const versus = withVersus
+      ? f.versus
+        ? ` ${f.versus.median} (${f.versus.min}–${f.versus.max}) | ${f.versus.ratio ?? '—'} |`
+        : ' | |'
+      : ''
     return `| ${f.scenario} | ${f.metric} | ${cell(f)} | ${f.min}–${f.max} | ${f.runs} |${versus} ${baseline} | ${f.target ?? ''} |`
   })
   const head = withVersus
-    ? ['| scenario | metric | tend median | min–max | runs | PM2 median (min–max) | tend/PM2 | compared with | target |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |']
+    ? [
+        '| scenario | metric | tend median | min–max | runs | PM2 median (min–max) | tend/PM2 | compared with | target |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      ]
     : ['| scenario | metric | median | min–max | runs | compared with | target |', '| --- | --- | --- | --- | --- | --- | --- |']
   return [...head, ...rows].join('\n')
 }
 
 function pm2Version(): string {
   const root = fileURLToPath(new URL('..', import.meta.url))
-  return (JSON.parse(execFileSync(process.execPath, ['-p', 'JSON.stringify(require("pm2/package.json"))'], { cwd: root, encoding: 'utf8' })) as { version: string }).version
+  return (
+    JSON.parse(execFileSync(process.execPath, ['-p', 'JSON.stringify(require("pm2/package.json"))'], { cwd: root, encoding: 'utf8' })) as {
+      version: string
+    }
+  ).version
 }
 
 async function main(): Promise<void> {
@@ -99,7 +113,16 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true })
   const stamp = new Date().toISOString().replace(/[:.]/g, '-')
   const file = `${dir}${stamp}${quick ? '-quick' : ''}${compareWith ? `-vs-${compareWith}` : ''}.json`
-  const result = { date: new Date().toISOString(), quick, compare: compareWith ?? null, machine, seconds: (Date.now() - started) / 1000, scenarioSeconds: seconds, errors, figures }
+  const result = {
+    date: new Date().toISOString(),
+    quick,
+    compare: compareWith ?? null,
+    machine,
+    seconds: (Date.now() - started) / 1000,
+    scenarioSeconds: seconds,
+    errors,
+    figures,
+  }
   writeFileSync(file, JSON.stringify(result, null, 2))
   writeFileSync(file.replace(/\.json$/, '.md'), `${table}\n`)
   console.log(`\nwrote ${file} (${result.seconds} s)`)

@@ -18,7 +18,6 @@ const json = process.argv.includes('--json')
 const forkApp = fileURLToPath(new URL('./fixtures/idle-app.cjs', import.meta.url))
 const httpApp = fileURLToPath(new URL('./fixtures/hello-http.cjs', import.meta.url))
 
-
 async function measure(): Promise<{ rss: number; heapUsed: number; fds: number }> {
   for (let i = 0; i < 3; i++) {
     ;(globalThis as { gc?: () => void }).gc?.()

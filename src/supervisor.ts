@@ -21,8 +21,19 @@ import { memoryOverLimit, TriggerRestarts } from './triggers/restart-trigger.js'
 import { ClusterRunner } from './runners/cluster.js'
 import { ForkRunner } from './runners/fork.js'
 import type { Runner } from './runners/runner.js'
-import { normalizeSpec } from './spec/normalize.js'
-import type { AppSpec, LogLine, Mode, NormalizedSpec, OperationOptions, ProcessInfo, Status, SupervisorEvents, SupervisorOptions, Target } from './types.js'
+import { normalizeSpec } from './config/normalize.js'
+import type {
+  AppSpec,
+  LogLine,
+  Mode,
+  NormalizedSpec,
+  OperationOptions,
+  ProcessInfo,
+  Status,
+  SupervisorEvents,
+  SupervisorOptions,
+  Target,
+} from './types.js'
 import { settleAll, parseScale } from './util/settle.js'
 
 const debug = debuglog('tend')
@@ -208,7 +219,6 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     return this.#membership.specs()
   }
 
-
   /** A snapshot of the processes a target names. Throws NotFoundError when it names none. */
   describe(target: Target): ProcessInfo[] {
     return this.#registry.processesOf(target).map((process) => this.#info(process))
@@ -336,7 +346,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   /** The newest lines of output of the processes a target names, oldest first, from memory. */
   logs(target: Target = 'all', options: LogsOptions = {}): LogLine[] {
     const lines = options.lines ?? 100
-    if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('lines', `Expected an integer ≥ 0 for lines, got ${String(lines)}`)
+    if (!Number.isInteger(lines) || lines < 0)
+      throw new InvalidArgumentError('lines', `Expected an integer ≥ 0 for lines, got ${String(lines)}`)
     return this.#output.recent(
       this.#registry.processesOf(target).map((process) => process.id),
       lines,

@@ -2,7 +2,6 @@
 import http from 'node:http'
 export { freePort } from '../bench/lib.js'
 
-
 export function get(port: number, agent: http.Agent | false = false, timeout = 10_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port, path: '/', agent, timeout }, (res) => {
@@ -42,7 +41,10 @@ export interface LoadResult {
  * Runs `concurrency` keep-alive loops and as many new-connection loops
  * against the port until `stop()` is called (or `maxRequests` is reached).
  */
-export function startLoad(port: number, { concurrency = 2, maxRequests = 200_000 } = {}): { completed: () => number; stop: () => Promise<LoadResult> } {
+export function startLoad(
+  port: number,
+  { concurrency = 2, maxRequests = 200_000 } = {},
+): { completed: () => number; stop: () => Promise<LoadResult> } {
   const keepAlive = new http.Agent({ keepAlive: true, maxSockets: concurrency })
   let running = true
   let total = 0
@@ -61,10 +63,7 @@ export function startLoad(port: number, { concurrency = 2, maxRequests = 200_000
       }
     }
   }
-  const loops = [
-    ...Array.from({ length: concurrency }, () => loop(keepAlive)),
-    ...Array.from({ length: concurrency }, () => loop(false)),
-  ]
+  const loops = [...Array.from({ length: concurrency }, () => loop(keepAlive)), ...Array.from({ length: concurrency }, () => loop(false))]
   return {
     completed: () => result.ok + result.failed,
     stop: async () => {

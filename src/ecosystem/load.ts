@@ -10,8 +10,8 @@ import { pathToFileURL } from 'node:url'
 import JSON5 from 'json5'
 import YAML from 'yaml'
 import { InvalidSpecError } from '../errors.js'
-import { SPEC_KEYS } from '../spec/normalize.js'
-import { suggest } from '../spec/suggest.js'
+import { SPEC_KEYS } from '../config/normalize.js'
+import { suggest } from '../config/suggest.js'
 import type { AppSpec } from '../types.js'
 import { envBlockName, PM2_IGNORED_KEYS, PM2_KEY_MAP } from './pm2-keys.js'
 
@@ -72,7 +72,17 @@ function convert(pm2Key: string, tendKey: string, value: unknown): unknown {
   return value
 }
 
-const PM2_KEYS = [...Object.keys(PM2_KEY_MAP), ...Object.keys(PM2_IGNORED_KEYS), 'name', 'script', 'cwd', 'interpreter', 'namespace', 'autorestart', 'treekill']
+const PM2_KEYS = [
+  ...Object.keys(PM2_KEY_MAP),
+  ...Object.keys(PM2_IGNORED_KEYS),
+  'name',
+  'script',
+  'cwd',
+  'interpreter',
+  'namespace',
+  'autorestart',
+  'treekill',
+]
 
 /** A hint in the spelling the user writes: snake_case keys get PM2's names, others tend's. */
 function hintFor(key: string): string | undefined {
@@ -146,7 +156,10 @@ export async function loadEcosystem(file: string, options: LoadOptions = {}): Pr
   } else throw new InvalidSpecError(`${path} has no "apps" array`)
   const baseDir = dirname(path)
   let apps = (list as unknown[]).map((app, index) => mapApp(app, `apps[${index}]`, { env: options.env, baseDir }, warnings))
-  if (options.env !== undefined && !(list as Record<string, unknown>[]).some((app) => app && typeof app === 'object' && `env_${options.env}` in app)) {
+  if (
+    options.env !== undefined &&
+    !(list as Record<string, unknown>[]).some((app) => app && typeof app === 'object' && `env_${options.env}` in app)
+  ) {
     warnings.push(`no app has an "env_${options.env}" block`)
   }
   if (options.only && options.only.length > 0) {

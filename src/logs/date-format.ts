@@ -24,25 +24,44 @@ export function formatDate(date: Date, format: string): string {
     if (literal !== undefined) return literal
     const hours = date.getHours()
     switch (token) {
-      case 'YYYY': return String(date.getFullYear())
-      case 'YY': return pad(date.getFullYear() % 100)
-      case 'MM': return pad(date.getMonth() + 1)
-      case 'M': return String(date.getMonth() + 1)
-      case 'DD': return pad(date.getDate())
-      case 'D': return String(date.getDate())
-      case 'HH': return pad(hours)
-      case 'H': return String(hours)
-      case 'hh': return pad(hours % 12 || 12)
-      case 'h': return String(hours % 12 || 12)
-      case 'mm': return pad(date.getMinutes())
-      case 'm': return String(date.getMinutes())
-      case 'ss': return pad(date.getSeconds())
-      case 's': return String(date.getSeconds())
-      case 'SSS': return pad(date.getMilliseconds(), 3)
-      case 'A': return hours < 12 ? 'AM' : 'PM'
-      case 'a': return hours < 12 ? 'am' : 'pm'
-      case 'ZZ': return offset(date, '')
-      default: return offset(date, ':') // Z
+      case 'YYYY':
+        return String(date.getFullYear())
+      case 'YY':
+        return pad(date.getFullYear() % 100)
+      case 'MM':
+        return pad(date.getMonth() + 1)
+      case 'M':
+        return String(date.getMonth() + 1)
+      case 'DD':
+        return pad(date.getDate())
+      case 'D':
+        return String(date.getDate())
+      case 'HH':
+        return pad(hours)
+      case 'H':
+        return String(hours)
+      case 'hh':
+        return pad(hours % 12 || 12)
+      case 'h':
+        return String(hours % 12 || 12)
+      case 'mm':
+        return pad(date.getMinutes())
+      case 'm':
+        return String(date.getMinutes())
+      case 'ss':
+        return pad(date.getSeconds())
+      case 's':
+        return String(date.getSeconds())
+      case 'SSS':
+        return pad(date.getMilliseconds(), 3)
+      case 'A':
+        return hours < 12 ? 'AM' : 'PM'
+      case 'a':
+        return hours < 12 ? 'am' : 'pm'
+      case 'ZZ':
+        return offset(date, '')
+      default:
+        return offset(date, ':') // Z
     }
   })
 }

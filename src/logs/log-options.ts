@@ -6,7 +6,7 @@
  */
 import { homedir } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
-import { parseSize } from '../spec/units.js'
+import { parseSize } from '../config/units.js'
 import type { NormalizedLogOptions, NormalizedRotate } from '../types.js'
 
 export const LOG_DEFAULTS = {
@@ -24,7 +24,6 @@ export const LOG_DEFAULTS = {
 export type LogOptionName = keyof typeof LOG_DEFAULTS
 
 export const DEFAULT_ROTATE: NormalizedRotate = Object.freeze({ maxSize: 10 * 1024 * 1024, maxFiles: 10, compress: false })
-
 
 interface Access {
   /** The value given, or its default. */
@@ -61,12 +60,15 @@ function rotation(access: Access): NormalizedRotate | null {
   }
   const input = value as Record<string, unknown>
   for (const key of Object.keys(input)) {
-    if (key !== 'maxSize' && key !== 'maxFiles' && key !== 'compress') access.fail(`rotate.${key}`, 'maxSize, maxFiles or compress (unknown key)', input[key])
+    if (key !== 'maxSize' && key !== 'maxFiles' && key !== 'compress')
+      access.fail(`rotate.${key}`, 'maxSize, maxFiles or compress (unknown key)', input[key])
   }
   const maxSize = input.maxSize === undefined ? DEFAULT_ROTATE.maxSize : parseSize(input.maxSize)
-  if (maxSize === undefined || maxSize < 1) access.fail('rotate.maxSize', "a size of at least 1 byte (bytes as a number, or a string like '10M')", input.maxSize)
+  if (maxSize === undefined || maxSize < 1)
+    access.fail('rotate.maxSize', "a size of at least 1 byte (bytes as a number, or a string like '10M')", input.maxSize)
   const maxFiles = input.maxFiles ?? DEFAULT_ROTATE.maxFiles
-  if (typeof maxFiles !== 'number' || !Number.isInteger(maxFiles) || maxFiles < 0) access.fail('rotate.maxFiles', 'an integer ≥ 0', maxFiles)
+  if (typeof maxFiles !== 'number' || !Number.isInteger(maxFiles) || maxFiles < 0)
+    access.fail('rotate.maxFiles', 'an integer ≥ 0', maxFiles)
   const compress = input.compress ?? false
   if (typeof compress !== 'boolean') access.fail('rotate.compress', 'true or false', compress)
   return { maxSize, maxFiles, compress }
@@ -74,7 +76,8 @@ function rotation(access: Access): NormalizedRotate | null {
 
 export function normalizeLogOptions(access: Access, cwd: string): NormalizedLogOptions {
   const format = access.get('logDateFormat') ?? undefined
-  if (format !== undefined && (typeof format !== 'string' || format === '')) access.fail('logDateFormat', "a date format such as 'YYYY-MM-DD HH:mm:ss Z'", format)
+  if (format !== undefined && (typeof format !== 'string' || format === ''))
+    access.fail('logDateFormat', "a date format such as 'YYYY-MM-DD HH:mm:ss Z'", format)
   const logType = access.get('logType')
   if (logType !== 'text' && logType !== 'json') access.fail('logType', "'text' or 'json'", logType)
   return {

@@ -104,7 +104,11 @@ export class OutputBuffer {
         const block = store.blocks[b]!
         const blockLines = linesOf(block)
         for (let i = blockLines.length - 1; i >= 0 && taken < want; i--, taken++) {
-          picked.push({ seq: block.seq, index: i, line: { id, name: store.name, stream: block.stream, line: blockLines[i]!, at: block.at } })
+          picked.push({
+            seq: block.seq,
+            index: i,
+            line: { id, name: store.name, stream: block.stream, line: blockLines[i]!, at: block.at },
+          })
         }
       }
     }

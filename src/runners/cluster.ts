@@ -58,8 +58,7 @@ class ClusterChild implements RunningChild {
     if (this.connected) {
       this.send({ type: 'tend:drain' }).catch(() => undefined)
       this.#worker.disconnect()
-    }
-    else this.kill(this.#request.spec.killSignal)
+    } else this.kill(this.#request.spec.killSignal)
   }
 
   kill(signal: NodeJS.Signals): void {

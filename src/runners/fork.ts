@@ -87,7 +87,12 @@ export class ForkRunner implements Runner {
           cwd: spec.cwd,
           // read and removed by the fork preload (node children only)
           env: spec.isNode
-            ? { ...request.env, TEND_KILL_SIGNAL: spec.killSignal, TEND_KILL_TIMEOUT: String(spec.killTimeout), TEND_TREEKILL: spec.treekill ? '1' : '0' }
+            ? {
+                ...request.env,
+                TEND_KILL_SIGNAL: spec.killSignal,
+                TEND_KILL_TIMEOUT: String(spec.killTimeout),
+                TEND_TREEKILL: spec.treekill ? '1' : '0',
+              }
             : request.env,
           stdio: spec.isNode ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
           detached: true,

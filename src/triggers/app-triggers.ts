@@ -32,7 +32,10 @@ export class AppTriggers {
       watch:
         spec.watch === false
           ? null
-          : new WatchTrigger({ paths: spec.watch, cwd: spec.cwd, ignore: spec.ignoreWatch, ignoreFiles: logFiles, delay: spec.watchDelay }, () => this.#fire(name, 'watch')),
+          : new WatchTrigger(
+              { paths: spec.watch, cwd: spec.cwd, ignore: spec.ignoreWatch, ignoreFiles: logFiles, delay: spec.watchDelay },
+              () => this.#fire(name, 'watch'),
+            ),
     }
     this.#armed.set(name, armed)
     await armed.watch?.ready

@@ -51,7 +51,13 @@ describe('cluster mode', () => {
   it('drains a worker whose client holds an idle keep-alive connection without waiting for SIGKILL', async () => {
     const sup = supervisor()
     const port = await freePort()
-    const [before] = await sup.start({ name: 'web', script: fixture('long-keepalive-http.cjs'), mode: 'cluster', killTimeout: 10_000, env: { PORT: port } })
+    const [before] = await sup.start({
+      name: 'web',
+      script: fixture('long-keepalive-http.cjs'),
+      mode: 'cluster',
+      killTimeout: 10_000,
+      env: { PORT: port },
+    })
     const http = await import('node:http')
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
     await get(port, agent) // the connection stays open, idle, and is never used again
@@ -89,9 +95,24 @@ describe('cluster mode', () => {
   it('waits for ready with waitReady, and fails a never-ready worker with the timeout error', async () => {
     const sup = supervisor()
     const port = await freePort()
-    const [late] = await sup.start({ name: 'late', script: fixture('ready-http.cjs'), args: ['300'], mode: 'cluster', waitReady: true, env: { PORT: port } })
+    const [late] = await sup.start({
+      name: 'late',
+      script: fixture('ready-http.cjs'),
+      args: ['300'],
+      mode: 'cluster',
+      waitReady: true,
+      env: { PORT: port },
+    })
     expect(late!.status).toBe('online')
-    const failure = sup.start({ name: 'never', script: fixture('ready-http.cjs'), args: ['never'], mode: 'cluster', waitReady: true, listenTimeout: 500, env: { PORT: await freePort() } })
+    const failure = sup.start({
+      name: 'never',
+      script: fixture('ready-http.cjs'),
+      args: ['never'],
+      mode: 'cluster',
+      waitReady: true,
+      listenTimeout: 500,
+      env: { PORT: await freePort() },
+    })
     await expect(failure).rejects.toBeInstanceOf(ReadyTimeoutError)
     expect(sup.describe('never')[0]).toMatchObject({ status: 'errored', pid: null })
   })
@@ -123,7 +144,14 @@ describe('cluster mode', () => {
     await expect(failure).rejects.toMatchObject({ code: 'TEND_ERR_CRASH_LOOP' })
     expect((await exception).error.message).toBe('boom: broken release')
 
-    await sup.start({ name: 'flags', script: fixture('print-execargv.cjs'), args: ['--an arg', 'two'], mode: 'cluster', interpreterArgs: ['--max-old-space-size=64'], env: { PORT: await freePort() } })
+    await sup.start({
+      name: 'flags',
+      script: fixture('print-execargv.cjs'),
+      args: ['--an arg', 'two'],
+      mode: 'cluster',
+      interpreterArgs: ['--max-old-space-size=64'],
+      env: { PORT: await freePort() },
+    })
     await waitForLine(sup, 'flags', /^execArgv=\["--max-old-space-size=64"\]$/)
     await waitForLine(sup, 'flags', /^argv=\["--an arg","two"\]$/)
   })

@@ -1,16 +1,21 @@
-const { Supervisor, ERROR_CODES } = require('tend')
+const { Supervisor, ERROR_CODES } = require('tendjs')
 const assert = require('node:assert/strict')
 
 ;(async () => {
   const sup = new Supervisor()
-  const [info] = await sup.start({ name: 'cjs', script: process.execPath, interpreter: 'none', args: ['-e', 'setInterval(() => {}, 1000)'] })
+  const [info] = await sup.start({
+    name: 'cjs',
+    script: process.execPath,
+    interpreter: 'none',
+    args: ['-e', 'setInterval(() => {}, 1000)'],
+  })
   assert.equal(info.status, 'online')
   assert.ok(ERROR_CODES.includes('TEND_ERR_NOT_FOUND'))
   await sup.close()
   console.log('require: ok')
 
-  const { serve, connect } = require('tend/rpc')
-  const { NotFoundError } = require('tend')
+  const { serve, connect } = require('tendjs/rpc')
+  const { NotFoundError } = require('tendjs')
   const fs = require('node:fs')
   const dir = fs.mkdtempSync('/tmp/tend-consumer-')
   const served = new Supervisor()

@@ -1,4 +1,4 @@
-import { Supervisor, NotFoundError } from 'tend'
+import { Supervisor, NotFoundError } from 'tendjs'
 import assert from 'node:assert/strict'
 
 const sup = new Supervisor()
@@ -11,7 +11,7 @@ console.log('import: ok')
 
 // tend/rpc: a Supervisor served on a Unix socket, used through a client
 {
-  const { serve, connect } = await import('tend/rpc')
+  const { serve, connect } = await import('tendjs/rpc')
   const { mkdtempSync, rmSync } = await import('node:fs')
   const dir = mkdtempSync('/tmp/tend-consumer-')
   const served = new Supervisor()

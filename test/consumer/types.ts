@@ -1,4 +1,4 @@
-import { Supervisor, type AppSpec, type ProcessInfo, type ProcessExitEvent } from 'tend'
+import { Supervisor, type AppSpec, type ProcessInfo, type ProcessExitEvent } from 'tendjs'
 
 const spec: AppSpec = { name: 'typed', script: 'server.js', instances: 2, killTimeout: '2s' }
 const sup = new Supervisor({ metricsInterval: 0 })
@@ -14,7 +14,7 @@ export async function use(): Promise<ProcessInfo[]> {
   return sup.start(spec)
 }
 
-import { connect, type SupervisorClient } from 'tend/rpc'
+import { connect, type SupervisorClient } from 'tendjs/rpc'
 export async function remote(): Promise<ProcessInfo[]> {
   const client: SupervisorClient = await connect({ socketPath: '/tmp/x.sock' })
   // @ts-expect-error: the client's methods are async

@@ -87,7 +87,13 @@ describe('fork mode lifecycle', () => {
 
   it('stops with the shutdown message when shutdownWithMessage is set', async () => {
     const sup = supervisor()
-    await sup.start({ name: 'web', script: fixture('http-server.cjs'), shutdownWithMessage: true, killSignal: 'SIGKILL', killTimeout: 10_000 })
+    await sup.start({
+      name: 'web',
+      script: fixture('http-server.cjs'),
+      shutdownWithMessage: true,
+      killSignal: 'SIGKILL',
+      killTimeout: 10_000,
+    })
     const exit = nextEvent(sup, 'process:exit')
     await sup.stop('web')
     // The app exits 0 by itself on 'shutdown'; SIGKILL would have shown as the signal.

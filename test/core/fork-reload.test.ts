@@ -30,7 +30,13 @@ describe('fork-mode reload', () => {
   it('keeps the old process when the replacement cannot get ready, and rejects', async () => {
     const sup = supervisor()
     const flag = join(tempDir(), 'flag')
-    const [before] = await sup.start({ name: 'app', script: fixture('ready-unless-flag.cjs'), args: [flag], waitReady: true, listenTimeout: 500 })
+    const [before] = await sup.start({
+      name: 'app',
+      script: fixture('ready-unless-flag.cjs'),
+      args: [flag],
+      waitReady: true,
+      listenTimeout: 500,
+    })
     writeFileSync(flag, 'never')
     await expect(sup.reload('app')).rejects.toBeInstanceOf(ReadyTimeoutError)
     const [now] = sup.describe('app')

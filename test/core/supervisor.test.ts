@@ -106,7 +106,12 @@ describe('Supervisor', () => {
     const recent = sup.logs(info!.id, { lines: 3 })
     expect(recent.map((line) => line.line)).toEqual(['line 48', 'line 49', 'partial-tail'])
     expect(recent[0]).toMatchObject({ id: info!.id, name: 'printer', stream: 'out' })
-    expect(sup.logs('printer', { lines: 1000 }).filter((line) => line.stream === 'err').map((line) => line.line)).toEqual(['to stderr'])
+    expect(
+      sup
+        .logs('printer', { lines: 1000 })
+        .filter((line) => line.stream === 'err')
+        .map((line) => line.line),
+    ).toEqual(['to stderr'])
   })
 
   it('delivers the same events on the wildcard bus', async () => {
@@ -128,7 +133,10 @@ describe('Supervisor', () => {
     const sup = supervisor()
     const controller = new AbortController()
     const reason = new Error('changed my mind')
-    const pending = sup.start({ name: 'slow', script: fixture('ready-after.cjs'), args: ['never'], waitReady: true, listenTimeout: 30_000 }, { signal: controller.signal })
+    const pending = sup.start(
+      { name: 'slow', script: fixture('ready-after.cjs'), args: ['never'], waitReady: true, listenTimeout: 30_000 },
+      { signal: controller.signal },
+    )
     await nextEvent(sup, 'process:spawn')
     controller.abort(reason)
     await expect(pending).rejects.toBe(reason)

@@ -10,11 +10,21 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { loadEcosystem } from '../../src/ecosystem/load.js'
 import { codeBlocks, docPages } from './doc-files.js'
 
-const EXTENSIONS: Record<string, string> = { js: '.cjs', cjs: '.cjs', mjs: '.mjs', json: '.json', json5: '.json5', yaml: '.yaml', yml: '.yaml' }
+const EXTENSIONS: Record<string, string> = {
+  js: '.cjs',
+  cjs: '.cjs',
+  mjs: '.mjs',
+  json: '.json',
+  json5: '.json5',
+  yaml: '.yaml',
+  yml: '.yaml',
+}
 
 const ecosystems = docPages()
   .flatMap(codeBlocks)
-  .filter((block) => EXTENSIONS[block.lang] !== undefined && !block.flags.includes('no-run') && /(^|[\s{,])["']?apps["']?\s*:/m.test(block.code))
+  .filter(
+    (block) => EXTENSIONS[block.lang] !== undefined && !block.flags.includes('no-run') && /(^|[\s{,])["']?apps["']?\s*:/m.test(block.code),
+  )
 
 describe('ecosystem files in the docs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tend-doc-ecosystem-'))

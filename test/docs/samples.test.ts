@@ -1,6 +1,6 @@
 /**
  * Every ```ts / ```js sample in README.md and docs/*.md typechecks against
- * the library's source (`tend` → src/index.ts, `tend/rpc` → src/rpc.ts).
+ * the library's source (`tendjs` → src/index.ts, `tendjs/rpc` → src/rpc.ts).
  * Samples are checked as a user's module would be: strict, top-level await.
  * Fragments may use `sup` (a Supervisor) and `Supervisor` without declaring
  * them, as the pages do. A block marked ```ts no-run is illustrative only and
@@ -18,9 +18,9 @@ const JS_LANGS = new Set(['js', 'javascript', 'mjs', 'cjs'])
 /** What a fragment may use without declaring it. */
 const PRELUDE = `
 declare global {
-  const Supervisor: typeof import('tend').Supervisor
-  type Supervisor = import('tend').Supervisor
-  const sup: import('tend').Supervisor
+  const Supervisor: typeof import('tendjs').Supervisor
+  type Supervisor = import('tendjs').Supervisor
+  const sup: import('tendjs').Supervisor
 }
 export {}
 `
@@ -30,7 +30,13 @@ const samples = docPages()
   .filter((block) => (TS_LANGS.has(block.lang) || JS_LANGS.has(block.lang)) && !block.flags.includes('no-run'))
 
 function fileNameOf(block: CodeBlock, index: number): string {
-  const ext = JS_LANGS.has(block.lang) ? (block.lang === 'mjs' ? '.mjs' : /\bmodule\.exports\b|\brequire\(/.test(block.code) ? '.cjs' : '.mjs') : '.ts'
+  const ext = JS_LANGS.has(block.lang)
+    ? block.lang === 'mjs'
+      ? '.mjs'
+      : /\bmodule\.exports\b|\brequire\(/.test(block.code)
+        ? '.cjs'
+        : '.mjs'
+    : '.ts'
   return join(root, 'test', 'docs', '.samples', `${block.page.replace(/[^\w]/g, '_')}_${block.line}_${index}${ext}`)
 }
 
@@ -41,8 +47,8 @@ function typecheck(blocks: readonly CodeBlock[]): Map<CodeBlock, string[]> {
     const isScript = /\bmodule\.exports\b/.test(block.code)
     files.set(fileNameOf(block, i), { block, text: isScript ? block.code : `${block.code}\nexport {}\n` })
   })
-  const paths: Record<string, string[]> = { tend: ['src/index.ts'] }
-  if (existsSync(join(root, 'src', 'rpc.ts'))) paths['tend/rpc'] = ['src/rpc.ts']
+  const paths: Record<string, string[]> = { tendjs: ['src/index.ts'] }
+  if (existsSync(join(root, 'src', 'rpc.ts'))) paths['tendjs/rpc'] = ['src/rpc.ts']
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'],

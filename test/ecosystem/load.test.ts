@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { InvalidSpecError } from '../../src/index.js'
 import { loadEcosystem, looksLikeEcosystem } from '../../src/ecosystem/load.js'
-import { normalizeSpec } from '../../src/spec/normalize.js'
+import { normalizeSpec } from '../../src/config/normalize.js'
 import { tempDir } from '../helpers.js'
 
 function write(dir: string, name: string, text: string): string {
@@ -17,7 +17,10 @@ describe('ecosystem files', () => {
     ['ecosystem.config.cjs', `module.exports = { apps: [{ name: 'a', script: 'a.js', exec_mode: 'cluster_mode', instances: 2 }] }`],
     ['ecosystem.config.mjs', `export default { apps: [{ name: 'a', script: 'a.js', exec_mode: 'cluster_mode', instances: 2 }] }`],
     ['process.json', `{ "apps": [{ "name": "a", "script": "a.js", "exec_mode": "cluster_mode", "instances": 2 }] }`],
-    ['process.json5', `{ apps: [{ name: 'a', script: 'a.js', exec_mode: 'cluster_mode', instances: 2, }], // trailing comma and comment\n }`],
+    [
+      'process.json5',
+      `{ apps: [{ name: 'a', script: 'a.js', exec_mode: 'cluster_mode', instances: 2, }], // trailing comma and comment\n }`,
+    ],
     ['process.yml', `apps:\n  - name: a\n    script: a.js\n    exec_mode: cluster_mode\n    instances: 2\n`],
     ['ecosystem.yaml', `apps:\n  - name: a\n    script: a.js\n    exec_mode: cluster\n    instances: 2\n`],
   ])('reads %s', async (name, text) => {
@@ -62,7 +65,11 @@ describe('ecosystem files', () => {
 
   it('merges env_<name> over env for --env <name>, and only then', async () => {
     const dir = tempDir()
-    const path = write(dir, 'process.json', `{ apps: [{ name: 'a', script: 'a.js', env: { A: 1, B: 'dev' }, env_production: { B: 'prod', C: true } }] }`)
+    const path = write(
+      dir,
+      'process.json',
+      `{ apps: [{ name: 'a', script: 'a.js', env: { A: 1, B: 'dev' }, env_production: { B: 'prod', C: true } }] }`,
+    )
     expect((await loadEcosystem(path)).apps[0]!.env).toEqual({ A: 1, B: 'dev' })
     expect((await loadEcosystem(path, { env: 'production' })).apps[0]!.env).toEqual({ A: 1, B: 'prod', C: true })
     expect((await loadEcosystem(path, { env: 'staging' })).warnings).toEqual(['no app has an "env_staging" block'])
@@ -82,7 +89,11 @@ describe('ecosystem files', () => {
 
   it('reports PM2 keys tend ignores, and top-level keys other than apps, as warnings', async () => {
     const dir = tempDir()
-    const path = write(dir, 'process.yml', `apps:\n  - name: a\n    script: a.js\n    pid_file: /tmp/x.pid\n    vizion: false\ndeploy:\n  production: {}\n`)
+    const path = write(
+      dir,
+      'process.yml',
+      `apps:\n  - name: a\n    script: a.js\n    pid_file: /tmp/x.pid\n    vizion: false\ndeploy:\n  production: {}\n`,
+    )
     const { apps, warnings } = await loadEcosystem(path)
     expect(apps[0]).toEqual({ name: 'a', script: 'a.js', cwd: dir })
     expect(warnings).toEqual([

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { LogManager } from '../../src/logs/log-manager.js'
-import { normalizeSpec } from '../../src/spec/normalize.js'
+import { normalizeSpec } from '../../src/config/normalize.js'
 import { fixture, onCleanup, tempDir, until } from '../helpers.js'
 
 describe('backpressure', () => {

@@ -23,7 +23,12 @@ describe('log files', () => {
     const home = tempDir()
     const sup = supervisor({ home })
     const exited = nextEvent(sup, 'process:exit')
-    const [info] = await sup.start({ name: 'printer', script: fixture('write-lines.cjs'), args: ['6', 't', 'both', 'partial'], autorestart: false })
+    const [info] = await sup.start({
+      name: 'printer',
+      script: fixture('write-lines.cjs'),
+      args: ['6', 't', 'both', 'partial'],
+      autorestart: false,
+    })
     const out = join(home, 'logs', `printer-${info!.id}-out.log`)
     const err = join(home, 'logs', `printer-${info!.id}-err.log`)
     expect(info!.logFiles).toEqual({ out, err })
@@ -39,7 +44,13 @@ describe('log files', () => {
     const home = tempDir()
     const sup = supervisor({ home })
     const exited = nextEvent(sup, 'process:exit', () => true, 120_000)
-    const [info] = await sup.start({ name: 'fast', script: fixture('write-lines.cjs'), args: ['200000', 'solo', 'out', 'partial'], autorestart: false, rotate: false })
+    const [info] = await sup.start({
+      name: 'fast',
+      script: fixture('write-lines.cjs'),
+      args: ['200000', 'solo', 'out', 'partial'],
+      autorestart: false,
+      rotate: false,
+    })
     await exited
     await sup.stop('fast')
     const lines = linesOf(readFileSync(info!.logFiles.out!, 'utf8'))
@@ -70,7 +81,14 @@ describe('log files', () => {
     await allExited
     await sup.stop('many')
     const counts = expectSequences(linesOf(readFileSync(combined, 'utf8')))
-    expect(counts).toEqual(new Map(['w0', 'w1', 'w2', 'w3'].flatMap((tag) => [[`${tag}:out`, 25_000], [`${tag}:err`, 25_000]])))
+    expect(counts).toEqual(
+      new Map(
+        ['w0', 'w1', 'w2', 'w3'].flatMap((tag) => [
+          [`${tag}:out`, 25_000],
+          [`${tag}:err`, 25_000],
+        ]),
+      ),
+    )
   })
 
   it('prefixes every line, and only lines, with an ISO 8601 UTC timestamp when time is true', async () => {
@@ -78,7 +96,14 @@ describe('log files', () => {
     const sup = supervisor()
     const exited = nextEvent(sup, 'process:exit', () => true, 60_000)
     const before = Date.now()
-    await sup.start({ name: 'stamped', script: fixture('write-lines.cjs'), args: ['20000', 'ts', 'out', 'partial'], autorestart: false, outFile: join(dir, 'out.log'), time: true })
+    await sup.start({
+      name: 'stamped',
+      script: fixture('write-lines.cjs'),
+      args: ['20000', 'ts', 'out', 'partial'],
+      autorestart: false,
+      outFile: join(dir, 'out.log'),
+      time: true,
+    })
     await exited
     await sup.stop('stamped')
     const lines = linesOf(readFileSync(join(dir, 'out.log'), 'utf8'))
@@ -98,7 +123,13 @@ describe('log files', () => {
     const exited = nextEvent(sup, 'process:exit', () => ++exits === 2)
     const common = { script: fixture('write-lines.cjs'), autorestart: false, outFile: false as const, errorFile: false as const }
     await sup.start([
-      { ...common, name: 'fmt', args: ['30', 'f', 'out', 'partial'], outFile: join(dir, 'fmt.log'), logDateFormat: '[at] YYYY-MM-DD HH:mm:ss.SSS Z' },
+      {
+        ...common,
+        name: 'fmt',
+        args: ['30', 'f', 'out', 'partial'],
+        outFile: join(dir, 'fmt.log'),
+        logDateFormat: '[at] YYYY-MM-DD HH:mm:ss.SSS Z',
+      },
       { ...common, name: 'json', args: ['30', 'j', 'both', 'partial'], logFile: join(dir, 'json.log'), logType: 'json' },
     ])
     await exited
@@ -115,18 +146,32 @@ describe('log files', () => {
       expect(Object.keys(record)).toEqual(['time', 'stream', 'name', 'id', 'message'])
       expect(record).toMatchObject({ name: 'json', id })
       expect(String(record.time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
-      expect(String(record.message)).toMatch(record.message === 'j tail-without-newline' ? /^j tail/ : new RegExp(`^j ${String(record.stream)} `))
+      expect(String(record.message)).toMatch(
+        record.message === 'j tail-without-newline' ? /^j tail/ : new RegExp(`^j ${String(record.stream)} `),
+      )
     }
     const out = records.filter((record) => record.stream === 'out').map((record) => String(record.message))
     const err = records.filter((record) => record.stream === 'err').map((record) => String(record.message))
     expect(out.pop()).toBe('j tail-without-newline')
-    expect(expectSequences([...out, ...err])).toEqual(new Map([['j:out', 15], ['j:err', 15]]))
+    expect(expectSequences([...out, ...err])).toEqual(
+      new Map([
+        ['j:out', 15],
+        ['j:err', 15],
+      ]),
+    )
   })
 
   it('resolves relative paths against the cwd, creates directories, and gives each instance its own file unless merged', async () => {
     const cwd = tempDir()
     const sup = supervisor()
-    const infos = await sup.start({ name: 'pair', script: fixture('long-running.cjs'), cwd, instances: 2, outFile: 'deep/er/out.log', errorFile: '/dev/null' })
+    const infos = await sup.start({
+      name: 'pair',
+      script: fixture('long-running.cjs'),
+      cwd,
+      instances: 2,
+      outFile: 'deep/er/out.log',
+      errorFile: '/dev/null',
+    })
     expect(infos.map((info) => info.logFiles)).toEqual(infos.map((info) => ({ out: join(cwd, 'deep', 'er', `out-${info.id}.log`) })))
     for (const info of infos) await waitForLine(sup, info.id, /started/)
     await sup.stop('pair')
@@ -138,7 +183,10 @@ describe('log files', () => {
     const sup = supervisor({ home })
     const [first] = await sup.start({ name: 'grow', script: fixture('long-running.cjs') })
     const [, second] = await sup.scale('grow', 2)
-    expect(second!.logFiles).toEqual({ out: join(home, 'logs', `grow-${second!.id}-out.log`), err: join(home, 'logs', `grow-${second!.id}-err.log`) })
+    expect(second!.logFiles).toEqual({
+      out: join(home, 'logs', `grow-${second!.id}-out.log`),
+      err: join(home, 'logs', `grow-${second!.id}-err.log`),
+    })
     await waitForLine(sup, second!.id, /^started/)
     expect(openPaths()).toContain(second!.logFiles.out)
     await sup.scale('grow', 1)
@@ -166,7 +214,12 @@ describe('log files', () => {
     const sup = supervisor()
     const underFile = sup.start({ name: 'bad', script: fixture('long-running.cjs'), outFile: join(dir, 'a-file', 'out.log') })
     await expect(underFile).rejects.toBeInstanceOf(LogFileError)
-    await expect(underFile).rejects.toMatchObject({ code: 'TEND_ERR_LOG_FILE', app: 'bad', path: join(dir, 'a-file', 'out.log'), errno: 'ENOTDIR' })
+    await expect(underFile).rejects.toMatchObject({
+      code: 'TEND_ERR_LOG_FILE',
+      app: 'bad',
+      path: join(dir, 'a-file', 'out.log'),
+      errno: 'ENOTDIR',
+    })
     const isDir = sup.start({ name: 'bad', script: fixture('long-running.cjs'), errorFile: join(dir, 'a-dir') })
     await expect(isDir).rejects.toMatchObject({ code: 'TEND_ERR_LOG_FILE', errno: 'EISDIR' })
     expect(sup.list()).toEqual([])

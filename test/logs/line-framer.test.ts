@@ -17,7 +17,10 @@ function frame(chunks: (string | Buffer)[], max?: number): string[] {
 describe('LineFramer', () => {
   it.each([
     [['a\nb\n'], ['a\nb\n']],
-    [['a', 'b\nc', '\n'], ['ab\n', 'c\n']],
+    [
+      ['a', 'b\nc', '\n'],
+      ['ab\n', 'c\n'],
+    ],
     [['no newline'], ['no newline\n']],
     [['x\ny'], ['x\n', 'y\n']],
     [['\n\n'], ['\n\n']],

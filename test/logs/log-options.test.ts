@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { InvalidSpecError } from '../../src/index.js'
 import { formatDate, timestamper } from '../../src/logs/date-format.js'
 import { logPaths } from '../../src/logs/log-paths.js'
-import { normalizeSpec } from '../../src/spec/normalize.js'
+import { normalizeSpec } from '../../src/config/normalize.js'
 import { fixture, fixturesDir } from '../helpers.js'
 
 const context = { env: process.env, baseCwd: fixturesDir }
@@ -27,7 +27,12 @@ describe('log options', () => {
   })
 
   it('resolves paths against cwd and ~, turns off with false or /dev/null, and parses rotate', () => {
-    const normalized = spec({ outFile: 'logs/out.log', errorFile: '/dev/null', logFile: '~/all.log', rotate: { maxSize: '1M', maxFiles: 2, compress: true } })
+    const normalized = spec({
+      outFile: 'logs/out.log',
+      errorFile: '/dev/null',
+      logFile: '~/all.log',
+      rotate: { maxSize: '1M', maxFiles: 2, compress: true },
+    })
     expect(normalized).toMatchObject({
       outFile: join(fixturesDir, 'logs', 'out.log'),
       errorFile: false,
@@ -72,8 +77,15 @@ describe('logPaths', () => {
   })
 
   it('uses a given path as is for one instance or merged, and with -<id> for several', () => {
-    expect(logPaths(spec({ outFile: '/l/out.log', logFile: '/l/all' }), 3, '/h')).toEqual({ out: '/l/out.log', err: '/h/logs/app-3-err.log', combined: '/l/all' })
-    expect(logPaths(spec({ outFile: '/l/out.log', logFile: '/l/all', instances: 2 }), 3, undefined)).toEqual({ out: '/l/out-3.log', combined: '/l/all-3' })
+    expect(logPaths(spec({ outFile: '/l/out.log', logFile: '/l/all' }), 3, '/h')).toEqual({
+      out: '/l/out.log',
+      err: '/h/logs/app-3-err.log',
+      combined: '/l/all',
+    })
+    expect(logPaths(spec({ outFile: '/l/out.log', logFile: '/l/all', instances: 2 }), 3, undefined)).toEqual({
+      out: '/l/out-3.log',
+      combined: '/l/all-3',
+    })
     expect(logPaths(spec({ outFile: '/l/out.log', instances: 2, mergeLogs: true }), 3, undefined)).toEqual({ out: '/l/out.log' })
   })
 })

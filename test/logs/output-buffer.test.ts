@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { OutputBlock } from '../../src/logs/line-framer.js'
 import { OutputBuffer } from '../../src/logs/output-buffer.js'
 
-const texts = (buffer: OutputBuffer, ids: number[], lines: number): string[] => buffer.recent(ids, lines).map((line) => `${line.id}:${line.stream}:${line.line}`)
+const texts = (buffer: OutputBuffer, ids: number[], lines: number): string[] =>
+  buffer.recent(ids, lines).map((line) => `${line.id}:${line.stream}:${line.line}`)
 
 describe('OutputBuffer', () => {
   it('keeps the newest capacity lines per process across blocks, oldest first', () => {

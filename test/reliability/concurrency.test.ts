@@ -10,7 +10,6 @@ import { fixture, isAlive, supervisor } from '../helpers.js'
 import { mulberry32 } from '../../bench/lib.js'
 import { freePort } from '../http-load.js'
 
-
 type Op = { kind: 'start'; count: number } | { kind: 'stop' | 'restart' | 'reload' | 'delete' } | { kind: 'scale'; count: number }
 
 interface Model {
@@ -36,7 +35,10 @@ function apply(model: Model, op: Op): string | null {
       model.running = model.running.map(() => true)
       break
     case 'scale':
-      model.running = op.count > model.running.length ? [...model.running, ...Array<boolean>(op.count - model.running.length).fill(true)] : model.running.slice(0, op.count)
+      model.running =
+        op.count > model.running.length
+          ? [...model.running, ...Array<boolean>(op.count - model.running.length).fill(true)]
+          : model.running.slice(0, op.count)
       break
     case 'delete':
       model.exists = false
@@ -83,8 +85,14 @@ describe('concurrent operations', () => {
       })
       for (const [name, model] of Object.entries(models)) {
         const listed = sup.list().filter((info) => info.name === name)
-        expect(listed.map((info) => info.status), name).toEqual(model.running.map((running) => (running ? 'online' : 'stopped')))
-        expect(listed.map((info) => info.instance), name).toEqual(model.running.map((_, i) => i))
+        expect(
+          listed.map((info) => info.status),
+          name,
+        ).toEqual(model.running.map((running) => (running ? 'online' : 'stopped')))
+        expect(
+          listed.map((info) => info.instance),
+          name,
+        ).toEqual(model.running.map((_, i) => i))
         for (const info of listed) if (info.pid !== null) expect(isAlive(info.pid)).toBe(true)
       }
       const ids = sup.list().map((info) => info.id)

@@ -12,7 +12,9 @@ describe('no orphans when the daemon is SIGKILLed', { timeout: 90_000 }, () => {
     const tend = tendHome()
     const fork = await tend.json<ProcessInfo[]>(['start', fixture('spawn-grandchild.cjs'), '--name', 'fork', '-i', '2', '--fork'])
     const port = String(await freePort())
-    const cluster = await tend.json<ProcessInfo[]>(['start', fixture('http-server.cjs'), '--name', 'web', '-i', '2'], { env: { PORT: port } })
+    const cluster = await tend.json<ProcessInfo[]>(['start', fixture('http-server.cjs'), '--name', 'web', '-i', '2'], {
+      env: { PORT: port },
+    })
     expect(fork.map((info) => info.mode)).toEqual(['fork', 'fork'])
     expect(cluster.map((info) => info.mode)).toEqual(['cluster', 'cluster'])
 
@@ -37,7 +39,10 @@ describe('no orphans when the daemon is SIGKILLed', { timeout: 90_000 }, () => {
     const killedAt = Date.now()
     process.kill(daemon, 'SIGKILL')
     await until(() => !isAlive(daemon), { message: 'the daemon to die' })
-    await until(() => all.every((pid) => !isAlive(pid)), { timeout: 15_000, message: 'every child and grandchild of the daemon to be gone' })
+    await until(() => all.every((pid) => !isAlive(pid)), {
+      timeout: 15_000,
+      message: 'every child and grandchild of the daemon to be gone',
+    })
     const elapsed = Date.now() - killedAt
     console.info(`daemon orphans: ${all.length} processes gone ${elapsed} ms after SIGKILL of the daemon`)
 

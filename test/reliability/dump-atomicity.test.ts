@@ -11,7 +11,6 @@ import { dumpApps } from '../fixtures/dump-content.js'
 import { mulberry32 } from '../../bench/lib.js'
 import { fixture, isAlive, onCleanup } from '../helpers.js'
 
-
 /** The dump number a file holds, after checking it is exactly what the writer saved as that number. */
 function dumpNumber(path: string): number {
   const dump = JSON.parse(readFileSync(path, 'utf8')) as { apps: { env?: Record<string, string> }[] }

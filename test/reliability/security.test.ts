@@ -70,7 +70,13 @@ describe('security of the daemon', { timeout: 60_000 }, () => {
     const rpc = await client(join(tend.home, 'rpc.sock'))
     const events: unknown[] = []
     await rpc.on('process:*', (payload, name) => events.push({ name, payload }))
-    const env = { API_TOKEN: SECRET, DB_PASSWORD: SECRET, STRIPE_API_KEY: SECRET, DATABASE_URL: `postgres://app:${SECRET}@db/app`, PLAIN: 'visible' }
+    const env = {
+      API_TOKEN: SECRET,
+      DB_PASSWORD: SECRET,
+      STRIPE_API_KEY: SECRET,
+      DATABASE_URL: `postgres://app:${SECRET}@db/app`,
+      PLAIN: 'visible',
+    }
     const started = await rpc.start({ name: 'app', script: fixture('print-env.cjs'), args: Object.keys(env), env })
     tend.track(...started.map((info) => info.pid))
     // The app itself gets the real values.
@@ -128,7 +134,18 @@ describe('no shell', { timeout: 60_000 }, () => {
   it('passes arguments with shell metacharacters to the app literally and runs none of them', async () => {
     const tend = tendHome()
     const cwd = shortTempDir()
-    const args = ['$(touch dollar)', '`touch backtick`', '; touch semicolon', '&& touch and', '| touch pipe', '*', '> redirect', "'quoted' \"twice\"", '$HOME', 'a b\nc']
+    const args = [
+      '$(touch dollar)',
+      '`touch backtick`',
+      '; touch semicolon',
+      '&& touch and',
+      '| touch pipe',
+      '*',
+      '> redirect',
+      '\'quoted\' "twice"',
+      '$HOME',
+      'a b\nc',
+    ]
     expect((await tend.run(['ping'])).code).toBe(0)
     const rpc = await client(join(tend.home, 'rpc.sock'))
     const started = await rpc.start({ name: 'literal', script: fixture('print-args.cjs'), args, cwd })
@@ -136,7 +153,9 @@ describe('no shell', { timeout: 60_000 }, () => {
     let printed: unknown = null
     await until(
       () => {
-        const line = readFileSync(join(tend.home, 'logs', 'literal-0-out.log'), 'utf8').split('\n').find((l) => l.includes('args ['))
+        const line = readFileSync(join(tend.home, 'logs', 'literal-0-out.log'), 'utf8')
+          .split('\n')
+          .find((l) => l.includes('args ['))
         if (line) printed = JSON.parse(line.slice(line.indexOf('args ') + 5))
         return printed !== null
       },

@@ -12,16 +12,22 @@ async function pRetryWaits(options: BackoffOptions, failures: number): Promise<n
   vi.useFakeTimers()
   const waits: number[] = []
   const realSetTimeout = globalThis.setTimeout
-  vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+  vi.spyOn(globalThis, 'setTimeout').mockImplementation((fn: () => void, ms?: number) => {
     waits.push(ms ?? 0)
     return realSetTimeout(fn, ms)
-  }))
+  })
   const done = pRetry(
     (attempt) => {
       if (attempt <= failures) throw new Error(`attempt ${attempt} fails`)
       return 'ok'
     },
-    { retries: failures, minTimeout: options.initialDelay, factor: options.factor, maxTimeout: options.maxDelay, randomize: options.jitter },
+    {
+      retries: failures,
+      minTimeout: options.initialDelay,
+      factor: options.factor,
+      maxTimeout: options.maxDelay,
+      randomize: options.jitter,
+    },
   )
   await vi.runAllTimersAsync()
   await expect(done).resolves.toBe('ok')

@@ -44,36 +44,93 @@ describe('classifyExit', () => {
 
 describe('decide', () => {
   it.each<[string, ExitFacts, RestartHistory, RestartPolicy, Record<string, unknown>]>([
-    ['an unstable crash restarts after restartDelay and counts', crash, EMPTY_HISTORY, fixed,
-      { action: 'restart', reason: 'crash', delay: 50, unstable: true, history: history(1, 1) }],
-    ['a stable crash restarts and resets both counts', { ...crash, uptime: 5000 }, history(2, 2), fixed,
-      { action: 'restart', reason: 'crash', delay: 50, unstable: false, history: history(0, 1) }],
-    ['a signal is a crash', { code: null, signal: 'SIGKILL', uptime: 10 }, EMPTY_HISTORY, fixed,
-      { action: 'restart', reason: 'crash' }],
-    ['code 0 restarts as reason exit', { code: 0, signal: null, uptime: 5000 }, EMPTY_HISTORY, fixed,
-      { action: 'restart', reason: 'exit' }],
-    ['a code in stopExitCodes stops', { code: 4, signal: null, uptime: 5 }, EMPTY_HISTORY, { ...fixed, stopExitCodes: [4] },
-      { action: 'stop', reason: 'exit', detail: 'exit code 4 is in stopExitCodes' }],
-    ['autorestart false stops', crash, EMPTY_HISTORY, { ...fixed, autorestart: false },
-      { action: 'stop', reason: 'crash', detail: 'autorestart is false' }],
-    ['an unstable exit after maxRestarts gives up with TEND_ERR_CRASH_LOOP', crash, history(3, 3), fixed,
-      { action: 'give-up', reason: 'crash', code: 'TEND_ERR_CRASH_LOOP', history: history(3, 3) }],
-    ['a stable exit after maxRestarts unstable ones still restarts', { ...crash, uptime: 1000 }, history(3, 3), fixed,
-      { action: 'restart', unstable: false, history: history(0, 1) }],
-    ['maxRestarts 0 gives up on the first unstable exit', crash, EMPTY_HISTORY, { ...fixed, maxRestarts: 0 },
-      { action: 'give-up' }],
-    ['backoff: the first restart waits initialDelay', crash, EMPTY_HISTORY, backoff,
-      { action: 'restart', delay: 100, history: history(1, 1) }],
-    ['backoff: attempt n waits initialDelay * factor^(n-1)', crash, history(2, 2), backoff,
-      { action: 'restart', delay: 400, history: history(3, 3) }],
-    ['backoff: the delay is capped at maxDelay', crash, history(9, 9), backoff,
-      { action: 'restart', delay: 1000, history: history(10, 10) }],
-    ['backoff: a run longer than minUptime but shorter than resetAfter keeps growing the delay', { ...crash, uptime: 5000 }, history(3, 3), backoff,
-      { action: 'restart', delay: 800, unstable: false, history: history(0, 4) }],
-    ['backoff: a run of resetAfter resets the attempt count', { ...crash, uptime: 30_000 }, history(0, 7), backoff,
-      { action: 'restart', delay: 100, history: history(0, 1) }],
-    ['backoff: restartDelay is ignored', crash, EMPTY_HISTORY, { ...backoff, restartDelay: 5000 },
-      { action: 'restart', delay: 100 }],
+    [
+      'an unstable crash restarts after restartDelay and counts',
+      crash,
+      EMPTY_HISTORY,
+      fixed,
+      { action: 'restart', reason: 'crash', delay: 50, unstable: true, history: history(1, 1) },
+    ],
+    [
+      'a stable crash restarts and resets both counts',
+      { ...crash, uptime: 5000 },
+      history(2, 2),
+      fixed,
+      { action: 'restart', reason: 'crash', delay: 50, unstable: false, history: history(0, 1) },
+    ],
+    ['a signal is a crash', { code: null, signal: 'SIGKILL', uptime: 10 }, EMPTY_HISTORY, fixed, { action: 'restart', reason: 'crash' }],
+    [
+      'code 0 restarts as reason exit',
+      { code: 0, signal: null, uptime: 5000 },
+      EMPTY_HISTORY,
+      fixed,
+      { action: 'restart', reason: 'exit' },
+    ],
+    [
+      'a code in stopExitCodes stops',
+      { code: 4, signal: null, uptime: 5 },
+      EMPTY_HISTORY,
+      { ...fixed, stopExitCodes: [4] },
+      { action: 'stop', reason: 'exit', detail: 'exit code 4 is in stopExitCodes' },
+    ],
+    [
+      'autorestart false stops',
+      crash,
+      EMPTY_HISTORY,
+      { ...fixed, autorestart: false },
+      { action: 'stop', reason: 'crash', detail: 'autorestart is false' },
+    ],
+    [
+      'an unstable exit after maxRestarts gives up with TEND_ERR_CRASH_LOOP',
+      crash,
+      history(3, 3),
+      fixed,
+      { action: 'give-up', reason: 'crash', code: 'TEND_ERR_CRASH_LOOP', history: history(3, 3) },
+    ],
+    [
+      'a stable exit after maxRestarts unstable ones still restarts',
+      { ...crash, uptime: 1000 },
+      history(3, 3),
+      fixed,
+      { action: 'restart', unstable: false, history: history(0, 1) },
+    ],
+    ['maxRestarts 0 gives up on the first unstable exit', crash, EMPTY_HISTORY, { ...fixed, maxRestarts: 0 }, { action: 'give-up' }],
+    [
+      'backoff: the first restart waits initialDelay',
+      crash,
+      EMPTY_HISTORY,
+      backoff,
+      { action: 'restart', delay: 100, history: history(1, 1) },
+    ],
+    [
+      'backoff: attempt n waits initialDelay * factor^(n-1)',
+      crash,
+      history(2, 2),
+      backoff,
+      { action: 'restart', delay: 400, history: history(3, 3) },
+    ],
+    [
+      'backoff: the delay is capped at maxDelay',
+      crash,
+      history(9, 9),
+      backoff,
+      { action: 'restart', delay: 1000, history: history(10, 10) },
+    ],
+    [
+      'backoff: a run longer than minUptime but shorter than resetAfter keeps growing the delay',
+      { ...crash, uptime: 5000 },
+      history(3, 3),
+      backoff,
+      { action: 'restart', delay: 800, unstable: false, history: history(0, 4) },
+    ],
+    [
+      'backoff: a run of resetAfter resets the attempt count',
+      { ...crash, uptime: 30_000 },
+      history(0, 7),
+      backoff,
+      { action: 'restart', delay: 100, history: history(0, 1) },
+    ],
+    ['backoff: restartDelay is ignored', crash, EMPTY_HISTORY, { ...backoff, restartDelay: 5000 }, { action: 'restart', delay: 100 }],
   ])('%s', (_name, exit, start, policy, expected) => {
     expect(decide(exit, start, policy)).toMatchObject(expected)
   })
@@ -83,13 +140,22 @@ describe('decide', () => {
     expect(decisions.map((decision) => decision.action)).toEqual(['restart', 'restart', 'restart', 'give-up'])
     expect(decisions.map((decision) => decision.history.attempt)).toEqual([1, 2, 3, 3])
     const last = decisions[3]!
-    expect(last.action === 'give-up' && last.detail).toBe('exited 4 times in a row within minUptime (1000 ms) of starting; maxRestarts is 3')
+    expect(last.action === 'give-up' && last.detail).toBe(
+      'exited 4 times in a row within minUptime (1000 ms) of starting; maxRestarts is 3',
+    )
   })
 
   it('backoff: delays grow by factor up to maxDelay, then the crash loop gives up', () => {
     const decisions = run(crash, { ...backoff, maxRestarts: 7 }, 8)
     expect(decisions.map((decision) => (decision.action === 'restart' ? decision.delay : decision.action))).toEqual([
-      100, 200, 400, 800, 1000, 1000, 1000, 'give-up',
+      100,
+      200,
+      400,
+      800,
+      1000,
+      1000,
+      1000,
+      'give-up',
     ])
   })
 

@@ -24,7 +24,9 @@ describe('cronRestart', () => {
     // Two firings of the control's schedule, a second or more apart: the stopped app had the same chances.
     let cronExits = 0
     await nextEvent(sup, 'process:exit', (event) => event.process.name === 'control' && event.reason === 'cron' && ++cronExits === 2)
-    const touched = events.filter((event) => event.name.startsWith('process:') && (event.payload.process as { name?: string } | undefined)?.name === 'stopped')
+    const touched = events.filter(
+      (event) => event.name.startsWith('process:') && (event.payload.process as { name?: string } | undefined)?.name === 'stopped',
+    )
     expect(touched).toEqual([])
     expect(sup.describe('stopped')[0]).toMatchObject({ status: 'stopped', pid: null })
 

@@ -25,6 +25,8 @@ describe('maxMemoryRestart', () => {
     // The hog's memory restart shows samples were taken and checked; the small one saw the same samples.
     await nextEvent(sup, 'process:exit', (event) => event.reason === 'memory')
     await nextEvent(sup, 'metrics')
-    expect(events.filter((event) => event.name === 'process:exit').map((event) => (event.payload.process as { name: string }).name)).toEqual(['hog'])
+    expect(
+      events.filter((event) => event.name === 'process:exit').map((event) => (event.payload.process as { name: string }).name),
+    ).toEqual(['hog'])
   })
 })

@@ -73,15 +73,19 @@ describe('watch', () => {
     // Controls whose cwd is the ignored directory itself see the same writes (nothing is ignored relative to them).
     await sup.start([watching('dev', dir), watching('modules', join(dir, 'node_modules')), watching('dotdir', join(dir, '.cache'))])
     const controls = Promise.all(
-      ['modules', 'dotdir'].map((name) => nextEvent(sup, 'process:online', (event) => event.process.name === name && event.process.restarts === 1)),
+      ['modules', 'dotdir'].map((name) =>
+        nextEvent(sup, 'process:online', (event) => event.process.name === name && event.process.restarts === 1),
+      ),
     )
     writeFileSync(join(dir, 'node_modules', 'dep.js'), '// dep\n')
     writeFileSync(join(dir, '.cache', 'entry'), 'x\n')
     await controls
-    expect(events.filter((event) => event.name === 'process:exit').map((event) => (event.payload.process as { name: string }).name).sort()).toEqual([
-      'dotdir',
-      'modules',
-    ])
+    expect(
+      events
+        .filter((event) => event.name === 'process:exit')
+        .map((event) => (event.payload.process as { name: string }).name)
+        .sort(),
+    ).toEqual(['dotdir', 'modules'])
   })
 
   it('watches the paths given, relative to cwd, and not the rest', async () => {
@@ -116,7 +120,11 @@ describe('watch', () => {
     writeFileSync(join(stoppedDir, 'a.js'), '// 1\n')
     writeFileSync(join(controlDir, 'a.js'), '// 1\n')
     await nextEvent(sup, 'process:online', (event) => event.process.name === 'control')
-    expect(events.filter((event) => event.name.startsWith('process:') && (event.payload.process as { name?: string } | undefined)?.name === 'stopped')).toEqual([])
+    expect(
+      events.filter(
+        (event) => event.name.startsWith('process:') && (event.payload.process as { name?: string } | undefined)?.name === 'stopped',
+      ),
+    ).toEqual([])
 
     await sup.restart('stopped')
     // chokidar also watches each file it has seen, so count up from the stopped state.
@@ -152,6 +160,10 @@ describe('teardown of triggers', () => {
     writeFileSync(join(dir, 'a.js'), '// change\n')
     let cron = 0
     await nextEvent(sup, 'process:exit', (event) => event.process.name === 'control' && event.reason === 'cron' && ++cron === 2)
-    expect(events.filter((event) => event.name.startsWith('process:') && (event.payload.process as { name?: string } | undefined)?.name === 'app')).toEqual([])
+    expect(
+      events.filter(
+        (event) => event.name.startsWith('process:') && (event.payload.process as { name?: string } | undefined)?.name === 'app',
+      ),
+    ).toEqual([])
   })
 })

@@ -34,7 +34,11 @@ export async function runDaemon(options: { resurrect?: boolean }): Promise<void>
 export async function ping(options: { json?: boolean }): Promise<void> {
   await withDaemon(async (client) => {
     const answer = await client.call<{ pid: number; version: string; home: string; processes: number }>('ping', [], { timeout: 10_000 })
-    report(options.json, answer, () => `pong: daemon ${answer.version}, pid ${answer.pid}, ${answer.processes} process(es), home ${answer.home}`)
+    report(
+      options.json,
+      answer,
+      () => `pong: daemon ${answer.version}, pid ${answer.pid}, ${answer.processes} process(es), home ${answer.home}`,
+    )
   })
 }
 
@@ -44,7 +48,9 @@ export async function kill(options: { json?: boolean }): Promise<void> {
   const client = await runningDaemon()
   if (!client) {
     const stale = livePid(paths.pidFile)
-    report(options.json, { killed: false, pid: stale }, () => (stale ? `daemon pid ${stale} does not answer on ${paths.socket}` : 'no daemon running'))
+    report(options.json, { killed: false, pid: stale }, () =>
+      stale ? `daemon pid ${stale} does not answer on ${paths.socket}` : 'no daemon running',
+    )
     return
   }
   const { pid } = await client.call<{ pid: number }>('kill')
@@ -53,7 +59,6 @@ export async function kill(options: { json?: boolean }): Promise<void> {
   while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
   report(options.json, { killed: true, pid }, () => `daemon pid ${pid} stopped`)
 }
-
 
 export async function save(options: { json?: boolean; force?: boolean }): Promise<void> {
   await withDaemon(async (client) => {

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs'
 import { extname, resolve } from 'node:path'
 import { loadEcosystem, looksLikeEcosystem } from '../../ecosystem/load.js'
-import { SPEC_KEYS } from '../../spec/normalize.js'
+import { SPEC_KEYS } from '../../config/normalize.js'
 import type { AppSpec, ProcessInfo } from '../../types.js'
 import type { SupervisorClient } from '../rpc/client.js'
 import { CliError, isMissingMethod, parseTarget, report, warn, withDaemon } from './context.js'
@@ -83,7 +83,8 @@ async function startReportingFailures(client: SupervisorClient, specs: AppSpec[]
   } catch (error) {
     const names = new Set(specs.map((spec) => spec.name))
     const errored = (await client.list()).filter((info) => names.has(info.name) && info.status === 'errored')
-    if (errored.length > 0) warn(`errored: ${errored.map((info) => `${info.name} (id ${info.id})`).join(', ')}; see tend describe / tend logs`)
+    if (errored.length > 0)
+      warn(`errored: ${errored.map((info) => `${info.name} (id ${info.id})`).join(', ')}; see tend describe / tend logs`)
     throw error
   }
 }
@@ -114,7 +115,11 @@ export async function signal(signalName: string, target: string, options: { json
   const name = signalName.toUpperCase().startsWith('SIG') ? signalName.toUpperCase() : `SIG${signalName.toUpperCase()}`
   await withDaemon(async (client) => {
     const acted = await client.signal(parseTarget(target), name as NodeJS.Signals)
-    report(options.json, acted, () => `sent ${name} to ${acted.map((info) => `${info.name}#${info.instance} (pid ${info.pid})`).join(', ') || 'no running process'}`)
+    report(
+      options.json,
+      acted,
+      () => `sent ${name} to ${acted.map((info) => `${info.name}#${info.instance} (pid ${info.pid})`).join(', ') || 'no running process'}`,
+    )
   })
 }
 

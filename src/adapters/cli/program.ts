@@ -27,7 +27,7 @@ export function buildProgram(): Command {
     .option('--env <name>', 'merge the env_<name> block of each app (ecosystem files)')
     .option('--only <apps>', 'only these apps of an ecosystem file (comma-separated)')
     .option('--namespace <namespace>', 'namespace of the app(s)')
-    .option('--interpreter <command>', "interpreter: node, none (run a binary), python3, …")
+    .option('--interpreter <command>', 'interpreter: node, none (run a binary), python3, …')
     .option('--node-args <args>', 'arguments for the interpreter')
     .option('--cwd <dir>', 'working directory of the app')
     .addOption(json())

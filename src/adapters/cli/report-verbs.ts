@@ -33,7 +33,8 @@ function formatLine(line: LogLine, json: boolean | undefined): string {
 export async function logs(target: string | undefined, options: LogsOptions): Promise<void> {
   const lines = options.lines === undefined ? 20 : Number(options.lines)
   if (!Number.isInteger(lines) || lines < 0) throw new Error(`--lines takes an integer ≥ 0, got "${options.lines}"`)
-  const wanted = (stream: 'out' | 'err'): boolean => (options.err && !options.out ? stream === 'err' : options.out && !options.err ? stream === 'out' : true)
+  const wanted = (stream: 'out' | 'err'): boolean =>
+    options.err && !options.out ? stream === 'err' : options.out && !options.err ? stream === 'out' : true
   await withDaemon(async (client) => {
     const parsed = target === undefined ? 'all' : parseTarget(target)
     const recent = await client.logs(parsed, { lines })

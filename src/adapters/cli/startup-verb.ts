@@ -27,5 +27,7 @@ export function startup(system: string, options: { write?: boolean; unitPath?: s
   mkdirSync(dirname(path), { recursive: true })
   writeFileSync(path, unit, { mode: 0o644 })
   const ctl = asRoot ? 'systemctl' : 'systemctl --user'
-  out(`wrote ${path}\nenable it with: ${ctl} daemon-reload && ${ctl} enable --now ${name}${asRoot ? '' : `\n(and for boot without a login: loginctl enable-linger ${user.username})`}`)
+  out(
+    `wrote ${path}\nenable it with: ${ctl} daemon-reload && ${ctl} enable --now ${name}${asRoot ? '' : `\n(and for boot without a login: loginctl enable-linger ${user.username})`}`,
+  )
 }

@@ -103,7 +103,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     if (specs.length === 0 && !options?.force) {
       const saved = readDump(paths.dump).apps.length
       if (saved > 0) {
-        throw new InvalidArgumentError('force', `Nothing runs: saving would replace the ${saved} app(s) in ${paths.dump} with none (use force to do it anyway)`)
+        throw new InvalidArgumentError(
+          'force',
+          `Nothing runs: saving would replace the ${saved} app(s) in ${paths.dump} with none (use force to do it anyway)`,
+        )
       }
     }
     writeDump(paths.dump, specs)

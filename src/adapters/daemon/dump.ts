@@ -5,7 +5,19 @@
  * any point of `writeDump` leaves dump.json and dump.json.bak each whole:
  * the old content or the new, never a mix.
  */
-import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { DumpError } from '../../errors.js'
 import type { AppSpec } from '../../types.js'
@@ -29,7 +41,6 @@ function fsyncDir(dir: string): void {
     if (fd !== undefined) closeSync(fd)
   }
 }
-
 
 /** Temp files a writer killed mid-save left behind (they may hold secrets: do not let them pile up). */
 function removeStaleTemps(dir: string, base: string): void {
@@ -105,12 +116,20 @@ export function readDump(path: string): Dump {
   try {
     parsed = JSON.parse(text)
   } catch (error) {
-    throw new DumpError(path, `${path} is damaged: not valid JSON (${(error as Error).message}); the dump before the last save is ${path}.bak`, {
-      cause: error,
-    })
+    throw new DumpError(
+      path,
+      `${path} is damaged: not valid JSON (${(error as Error).message}); the dump before the last save is ${path}.bak`,
+      {
+        cause: error,
+      },
+    )
   }
   const apps = (parsed as { apps?: unknown } | null)?.apps
   if (!Array.isArray(apps)) throw new DumpError(path, `${path} is damaged: no "apps" array; the dump before the last save is ${path}.bak`)
   const { version, savedAt } = parsed as { version?: unknown; savedAt?: unknown }
-  return { version: typeof version === 'string' ? version : '', savedAt: typeof savedAt === 'string' ? savedAt : '', apps: apps as AppSpec[] }
+  return {
+    version: typeof version === 'string' ? version : '',
+    savedAt: typeof savedAt === 'string' ? savedAt : '',
+    apps: apps as AppSpec[],
+  }
 }

@@ -74,7 +74,10 @@ export async function connectOrLaunch(options: LaunchOptions): Promise<Superviso
       // Another CLI may have won the race: its daemon answers even though ours exited.
       if (launched.exited !== null && livePid(paths.pidFile) === null) {
         const log = tail(paths.daemonLog, 5)
-        throw new DaemonError(paths.home, `The tend daemon could not start (${launched.exited})${log ? `; ${paths.daemonLog} ends with:\n${log}` : ''}`)
+        throw new DaemonError(
+          paths.home,
+          `The tend daemon could not start (${launched.exited})${log ? `; ${paths.daemonLog} ends with:\n${log}` : ''}`,
+        )
       }
       await new Promise((resolve) => setTimeout(resolve, 50))
     }

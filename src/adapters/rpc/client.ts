@@ -34,7 +34,10 @@ export type RemoteSupervisorMethods = {
 }
 
 /** A listener for a remote event: the payload, and the event's name (useful with wildcards). */
-export type RemoteListener<E extends string> = (payload: E extends EventName ? Parameters<SupervisorEvents[E]>[0] : unknown, event: string) => void
+export type RemoteListener<E extends string> = (
+  payload: E extends EventName ? Parameters<SupervisorEvents[E]>[0] : unknown,
+  event: string,
+) => void
 
 export interface SupervisorClient extends RemoteSupervisorMethods, AsyncDisposable {
   /** Calls any method by name (Supervisor methods, `ping`, or a host's extras such as the daemon's `save`). */

@@ -163,8 +163,13 @@ export function errorFromWire(wire: RpcErrorObject): Error {
   const cls = CLASSES[code as ErrorCode]
   const error: TendError = cls ? (Object.create(cls.prototype) as TendError) : new TendError(code as ErrorCode, wire.message)
   Object.defineProperty(error, 'message', { value: wire.message, writable: true, configurable: true })
-  Object.defineProperty(error, 'stack', { value: `${typeof wire.data?.name === 'string' ? wire.data.name : 'TendError'}: ${wire.message}\n    at <tend daemon>`, writable: true, configurable: true })
+  Object.defineProperty(error, 'stack', {
+    value: `${typeof wire.data?.name === 'string' ? wire.data.name : 'TendError'}: ${wire.message}\n    at <tend daemon>`,
+    writable: true,
+    configurable: true,
+  })
   Object.assign(error, wire.data, { code })
-  if (typeof wire.data?.name === 'string') Object.defineProperty(error, 'name', { value: wire.data.name, writable: true, configurable: true })
+  if (typeof wire.data?.name === 'string')
+    Object.defineProperty(error, 'name', { value: wire.data.name, writable: true, configurable: true })
   return error
 }

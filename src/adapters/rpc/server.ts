@@ -65,7 +65,12 @@ class Connection {
   ) {
     const decoder = new FrameDecoder(
       (line) => void this.#onLine(line),
-      () => this.#reply(null, undefined, { code: RPC_FRAME_TOO_LARGE, message: 'Frame too large (over 1 MiB)', data: { code: 'TEND_ERR_RPC' } }),
+      () =>
+        this.#reply(null, undefined, {
+          code: RPC_FRAME_TOO_LARGE,
+          message: 'Frame too large (over 1 MiB)',
+          data: { code: 'TEND_ERR_RPC' },
+        }),
     )
     socket.on('data', (chunk: Buffer) => decoder.push(chunk))
     socket.on('drain', () => this.#reportSkipped())
@@ -147,11 +152,15 @@ class Connection {
     let notification = false
     try {
       if (!isObject(request) || request.jsonrpc !== '2.0' || typeof request.method !== 'string' || !isValidId(request)) {
-        throw new RpcError(RPC_INVALID_REQUEST, 'Invalid request: expected a JSON-RPC 2.0 object with a method (and an id that is a string, a number or null)')
+        throw new RpcError(
+          RPC_INVALID_REQUEST,
+          'Invalid request: expected a JSON-RPC 2.0 object with a method (and an id that is a string, a number or null)',
+        )
       }
       notification = !('id' in request)
       const params = request.params ?? []
-      if (!Array.isArray(params)) throw new RpcError(RPC_INVALID_PARAMS, `Invalid params for "${request.method}": expected an array of arguments`)
+      if (!Array.isArray(params))
+        throw new RpcError(RPC_INVALID_PARAMS, `Invalid params for "${request.method}": expected an array of arguments`)
       const result = await this.#call(request.method, params as unknown[])
       if (!notification) this.#reply(id, result)
     } catch (error) {
@@ -167,7 +176,10 @@ class Connection {
       const max = SUPERVISOR_METHODS[name]
       const min = REQUIRED_PARAMS[name] ?? 0
       if (params.length > max || params.length < min) {
-        throw new RpcError(RPC_INVALID_PARAMS, `Invalid params for "${method}": expected ${min === max ? max : `${min} to ${max}`} arguments, got ${params.length}`)
+        throw new RpcError(
+          RPC_INVALID_PARAMS,
+          `Invalid params for "${method}": expected ${min === max ? max : `${min} to ${max}`} arguments, got ${params.length}`,
+        )
       }
       const fn = (this.supervisor as unknown as Record<string, unknown>)[name]
       if (typeof fn !== 'function') throw new RpcError(RPC_METHOD_NOT_FOUND, `Method "${method}" is not available in this version of tend`)

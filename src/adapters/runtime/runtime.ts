@@ -54,12 +54,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   supervisor.on('log:out', onLog('out'))
   supervisor.on('log:err', onLog('err'))
   const label = (info: ProcessInfo): string => `${info.name}#${info.instance}`
-  supervisor.on('process:online', ({ process: info }) => say('info', `${label(info)} online (pid ${info.pid})`, { app: info.name, event: 'online' }))
+  supervisor.on('process:online', ({ process: info }) =>
+    say('info', `${label(info)} online (pid ${info.pid})`, { app: info.name, event: 'online' }),
+  )
   supervisor.on('process:exit', ({ process: info, code, signal, reason }) => {
-    say(reason === 'crash' ? 'error' : 'info', `${label(info)} exited with ${signal ?? code} (${reason})`, { app: info.name, event: 'exit', code, signal, reason })
+    say(reason === 'crash' ? 'error' : 'info', `${label(info)} exited with ${signal ?? code} (${reason})`, {
+      app: info.name,
+      event: 'exit',
+      code,
+      signal,
+      reason,
+    })
   })
-  supervisor.on('process:errored', ({ process: info, error }) => say('error', `${label(info)} errored: ${error.message}`, { app: info.name, event: 'errored' }))
-  supervisor.on('logfile:error', ({ app, path, error }) => say('error', `log file ${path} of ${app} stopped taking writes: ${error.message}`, { app, event: 'logfile:error' }))
+  supervisor.on('process:errored', ({ process: info, error }) =>
+    say('error', `${label(info)} errored: ${error.message}`, { app: info.name, event: 'errored' }),
+  )
+  supervisor.on('logfile:error', ({ app, path, error }) =>
+    say('error', `log file ${path} of ${app} stopped taking writes: ${error.message}`, { app, event: 'logfile:error' }),
+  )
 
   // When nothing runs or will run again, the runtime is over.
   const checkEnded = (): void => {

@@ -15,7 +15,10 @@ describe('tend CLI verbs', { timeout: 180_000 }, () => {
     const exited = new Promise<number | null>((resolve) => follower.once('exit', (code) => resolve(code)))
     await until(() => output.includes(`0|chatty | started ${first!.pid} instance=0`), { timeout: 30_000, message: 'the recent line' })
     const [second] = await tend.json<ProcessInfo[]>(['restart', 'chatty'])
-    await until(() => output.includes(`started ${second!.pid} instance=0`), { timeout: 30_000, message: 'the line of the restarted process' })
+    await until(() => output.includes(`started ${second!.pid} instance=0`), {
+      timeout: 30_000,
+      message: 'the line of the restarted process',
+    })
     follower.kill('SIGINT')
     expect(await exited).toBe(0)
   })
@@ -27,7 +30,8 @@ describe('tend CLI verbs', { timeout: 180_000 }, () => {
     expect(acted.map((info) => info.pid)).toEqual([app!.pid])
     let now: ProcessInfo[] = []
     const deadline = Date.now() + 30_000
-    while (!(now[0]?.restarts === 1 && now[0].status === 'online') && Date.now() < deadline) now = await tend.json<ProcessInfo[]>(['describe', 'sig'])
+    while (!(now[0]?.restarts === 1 && now[0].status === 'online') && Date.now() < deadline)
+      now = await tend.json<ProcessInfo[]>(['describe', 'sig'])
     expect(now[0]).toMatchObject({ restarts: 1, status: 'online', signal: 'SIGTERM' })
   })
 
@@ -36,7 +40,9 @@ describe('tend CLI verbs', { timeout: 180_000 }, () => {
     const [app] = await tend.json<ProcessInfo[]>(['start', fixture('long-running.cjs'), '--name', 'fl'])
     const outFile = app!.logFiles.out!
     expect(outFile).toBe(join(tend.home, 'logs', `fl-${app!.id}-out.log`))
-    await until(() => existsSync(outFile) && readFileSync(outFile, 'utf8').includes('started'), { message: 'the first line in the log file' })
+    await until(() => existsSync(outFile) && readFileSync(outFile, 'utf8').includes('started'), {
+      message: 'the first line in the log file',
+    })
     expect(await tend.json<ProcessInfo[]>(['flush', 'fl'])).toMatchObject([{ name: 'fl' }])
     expect(statSync(outFile).size).toBe(0)
     renameSync(outFile, `${outFile}.old`)
@@ -71,7 +77,9 @@ describe('tend CLI verbs', { timeout: 180_000 }, () => {
     await tend.run(['delete', 'keep'])
     const refused = await tend.run(['save'])
     expect(refused.code).toBe(1)
-    expect(refused.stderr).toMatch(/^tend: Nothing runs: saving would replace the 1 app\(s\) in .*dump\.json with none .*\(TEND_ERR_INVALID_ARGUMENT\)\n$/)
+    expect(refused.stderr).toMatch(
+      /^tend: Nothing runs: saving would replace the 1 app\(s\) in .*dump\.json with none .*\(TEND_ERR_INVALID_ARGUMENT\)\n$/,
+    )
     expect((JSON.parse(readFileSync(join(tend.home, 'dump.json'), 'utf8')) as { apps: unknown[] }).apps).toHaveLength(1)
     expect(await tend.json(['save', '--force'])).toMatchObject({ apps: 0 })
     expect(await tend.json(['kill'])).toMatchObject({ killed: true })
@@ -90,6 +98,8 @@ describe('tend CLI verbs', { timeout: 180_000 }, () => {
     const tend = tendHome()
     const result = await tend.run(['ping'], { env: { TEND_HOME: join(tend.home, 'x'.repeat(120)) } })
     expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/^tend: The tend daemon could not start \(exited with 1\); .*daemon\.log ends with:\n\s+tend daemon: The socket path .* Use a shorter TEND_HOME/)
+    expect(result.stderr).toMatch(
+      /^tend: The tend daemon could not start \(exited with 1\); .*daemon\.log ends with:\n\s+tend daemon: The socket path .* Use a shorter TEND_HOME/,
+    )
   })
 })

@@ -25,7 +25,10 @@ describe('tend CLI against a real daemon', { timeout: 180_000 }, () => {
   it('start (script and ecosystem) → list → reload → scale → save → kill → resurrect → the same apps', async () => {
     const tend = tendHome()
     const eco = join(tend.home, 'ecosystem.config.cjs')
-    writeFileSync(eco, `module.exports = { apps: [{ name: 'worker', script: ${JSON.stringify(fixture('long-running.cjs'))}, kill_timeout: 3000 }] }\n`)
+    writeFileSync(
+      eco,
+      `module.exports = { apps: [{ name: 'worker', script: ${JSON.stringify(fixture('long-running.cjs'))}, kill_timeout: 3000 }] }\n`,
+    )
 
     // -i on a node script means cluster mode, as in PM2; the CLI's env (PORT) reaches the app.
     const port = String(await freePort())
@@ -88,7 +91,11 @@ describe('tend CLI against a real daemon', { timeout: 180_000 }, () => {
       }] }`,
     )
     const [api] = await tend.json<ProcessInfo[]>(['start', eco, '--env', 'production'])
-    expect(api).toMatchObject({ name: 'api', status: 'online', spec: { maxRestarts: 3, minUptime: 2000, killTimeout: 2500, interpreterArgs: ['--no-warnings'] } })
+    expect(api).toMatchObject({
+      name: 'api',
+      status: 'online',
+      spec: { maxRestarts: 3, minUptime: 2000, killTimeout: 2500, interpreterArgs: ['--no-warnings'] },
+    })
     let logs = ''
     const deadline = Date.now() + 30_000
     while (!logs.includes('API_TOKEN=') && Date.now() < deadline) logs = (await tend.run(['logs', 'api', '--lines', '10'])).stdout
@@ -114,7 +121,9 @@ describe('tend CLI against a real daemon', { timeout: 180_000 }, () => {
     writeFileSync(eco, `apps:\n  - name: typo\n    script: ${fixture('long-running.cjs')}\n    max_restrats: 3\n`)
     const typo = await tend.run(['start', eco])
     expect(typo.code).toBe(1)
-    expect(typo.stderr).toMatch(/^tend: Unknown option "max_restrats" in app "typo"; did you mean "max_restarts"\? \(TEND_ERR_INVALID_SPEC\)\n$/)
+    expect(typo.stderr).toMatch(
+      /^tend: Unknown option "max_restrats" in app "typo"; did you mean "max_restarts"\? \(TEND_ERR_INVALID_SPEC\)\n$/,
+    )
 
     const missing = await tend.run(['stop', 'nope'])
     expect(missing).toMatchObject({ code: 1, stderr: 'tend: No process or app matches "nope" (TEND_ERR_NOT_FOUND)\n' })

@@ -6,7 +6,12 @@ import { VERSION } from '../../../src/version.js'
 const doc = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8')
 
 describe('tend/rpc errors', () => {
-  it.each([new RpcError(-32601, 'x'), new RpcTimeoutError('list', 10), new DaemonError('/tmp/h', 'x'), new DumpError('/tmp/h/dump.json', 'x')])('$name has a row in docs/errors.md with its code', (error) => {
+  it.each([
+    new RpcError(-32601, 'x'),
+    new RpcTimeoutError('list', 10),
+    new DaemonError('/tmp/h', 'x'),
+    new DumpError('/tmp/h/dump.json', 'x'),
+  ])('$name has a row in docs/errors.md with its code', (error) => {
     const row = doc.split('\n').find((line) => line.includes(`\`${error.name}\``))
     expect(row).toContain(`\`${error.code}\``)
   })

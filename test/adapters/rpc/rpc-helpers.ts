@@ -13,7 +13,9 @@ export function shortTempDir(): string {
   return dir
 }
 
-export async function served(options: Partial<ServeOptions> = {}): Promise<{ sup: Supervisor; socketPath: string; client: () => Promise<SupervisorClient> }> {
+export async function served(
+  options: Partial<ServeOptions> = {},
+): Promise<{ sup: Supervisor; socketPath: string; client: () => Promise<SupervisorClient> }> {
   const sup = supervisor()
   const socketPath = join(shortTempDir(), 'run', 'rpc.sock')
   const server = await serve(sup, { socketPath, ...options })
@@ -27,7 +29,9 @@ export async function served(options: Partial<ServeOptions> = {}): Promise<{ sup
 }
 
 /** A raw socket that collects the JSON lines it receives. */
-export async function rawSocket(socketPath: string): Promise<{ socket: Socket; messages: Record<string, unknown>[]; send(text: string): void }> {
+export async function rawSocket(
+  socketPath: string,
+): Promise<{ socket: Socket; messages: Record<string, unknown>[]; send(text: string): void }> {
   const socket = createConnection(socketPath)
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve)

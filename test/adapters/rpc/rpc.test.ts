@@ -118,7 +118,7 @@ describe('RPC', () => {
     const received = raw.messages.filter((message) => message.method === 'event' && (message.params as unknown[])[0] === 'log:out').length
     const skipped = raw.messages
       .filter((message) => message.method === 'event' && (message.params as unknown[])[0] === 'tend:skipped')
-      .reduce((sum, message) => sum + ((message.params as [string, { count: number }])[1].count), 0)
+      .reduce((sum, message) => sum + (message.params as [string, { count: number }])[1].count, 0)
     expect(received).toBeLessThan(lines)
     expect(skipped).toBeGreaterThan(0)
   })

@@ -12,14 +12,16 @@ import { describe, expect, it } from 'vitest'
 import type { Supervisor } from '../../../src/index.js'
 import { REQUIRED_PARAMS, type SupervisorMethod } from '../../../src/adapters/rpc/methods.js'
 import { connect, MAX_FRAME_BYTES, serve, SUPERVISOR_METHODS, type RpcServer } from '../../../src/rpc.js'
-import { SPEC_KEYS } from '../../../src/spec/normalize.js'
+import { SPEC_KEYS } from '../../../src/config/normalize.js'
 import { fixture, onCleanup, supervisor, until } from '../../helpers.js'
 import { shortTempDir } from './rpc-helpers.js'
 
 type Message = Record<string, unknown>
 
 /** A raw connection that collects every reply (events left out) and notes any line that is not JSON. */
-async function session(socketPath: string): Promise<{ socket: Socket; replies: Message[]; garbage: string[]; send(data: Uint8Array | string): Promise<void> }> {
+async function session(
+  socketPath: string,
+): Promise<{ socket: Socket; replies: Message[]; garbage: string[]; send(data: Uint8Array | string): Promise<void> }> {
   const socket = createConnection(socketPath)
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve)
@@ -43,7 +45,8 @@ async function session(socketPath: string): Promise<{ socket: Socket; replies: M
       }
     }
   })
-  const send = (data: Uint8Array | string): Promise<void> => new Promise((resolve, reject) => socket.write(data, (error) => (error ? reject(error) : resolve())))
+  const send = (data: Uint8Array | string): Promise<void> =>
+    new Promise((resolve, reject) => socket.write(data, (error) => (error ? reject(error) : resolve())))
   return { socket, replies, garbage, send }
 }
 
@@ -133,7 +136,8 @@ function touchesKeep(value: unknown): boolean {
   if (typeof value === 'number') return true
   if (typeof value === 'string') return ['keep', 'all', 'default'].includes(value) || /^\s*\d+\s*$/.test(value)
   if (Array.isArray(value)) return value.some(touchesKeep)
-  if (value !== null && typeof value === 'object') return Object.entries(value).some(([key, field]) => touchesKeep(key) || touchesKeep(field))
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).some(([key, field]) => touchesKeep(key) || touchesKeep(field))
   return false
 }
 
@@ -147,7 +151,15 @@ describe('RPC server (property)', { timeout: 60_000 }, () => {
     const frames = fc.oneof(
       fc.uint8Array({ maxLength: 400 }),
       fc.jsonValue().map((value) => new TextEncoder().encode(`${JSON.stringify(value)}\n`)),
-      fc.array(fc.oneof(fc.string({ unit: 'binary' }), fc.jsonValue().map((value) => JSON.stringify(value))), { maxLength: 5 }).map((lines) => new TextEncoder().encode(`${lines.join('\n')}\n`)),
+      fc
+        .array(
+          fc.oneof(
+            fc.string({ unit: 'binary' }),
+            fc.jsonValue().map((value) => JSON.stringify(value)),
+          ),
+          { maxLength: 5 },
+        )
+        .map((lines) => new TextEncoder().encode(`${lines.join('\n')}\n`)),
     )
     await fc.assert(
       fc.asyncProperty(frames, cuts, async (frame, at) => {
@@ -189,11 +201,13 @@ describe('RPC server (property)', { timeout: 60_000 }, () => {
       fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 3 }),
     )
     const methods = Object.keys(SUPERVISOR_METHODS) as SupervisorMethod[]
-    const shaped = fc
-      .constantFrom(...methods)
-      .chain((name) =>
-        fc.record({ id, method: fc.constant<string>(name), params: fc.array(argument, { minLength: REQUIRED_PARAMS[name] ?? 0, maxLength: SUPERVISOR_METHODS[name] }) }),
-      )
+    const shaped = fc.constantFrom(...methods).chain((name) =>
+      fc.record({
+        id,
+        method: fc.constant<string>(name),
+        params: fc.array(argument, { minLength: REQUIRED_PARAMS[name] ?? 0, maxLength: SUPERVISOR_METHODS[name] }),
+      }),
+    )
     // A call that could change state must not target the running app (start cannot: no random script exists).
     const harmless = (request: { method: string; params?: unknown }): boolean => {
       if (!CHANGING.includes(request.method) || request.method === 'start' || !Array.isArray(request.params)) return true

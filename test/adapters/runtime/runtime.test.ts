@@ -57,7 +57,10 @@ describe('tend runtime', { timeout: 180_000 }, () => {
     expect(metrics.body).toMatch(/^tend_process_memory_bytes\{name="web",namespace="default",id="0",instance="0"\} \d+$/m)
     expect(metrics.body).toMatch(/^tend_process_status\{name="side",namespace="default",id="\d",instance="1",status="online"\} 1$/m)
     // Each app's lines reach stdout prefixed with its name and instance (stdout may trail the HTTP answer).
-    await until(() => out.filter((line) => / online \(pid \d+\)/.test(line)).length === 3, { timeout: 30_000, message: 'three online lines' })
+    await until(() => out.filter((line) => / online \(pid \d+\)/.test(line)).length === 3, {
+      timeout: 30_000,
+      message: 'three online lines',
+    })
     const side1 = /side#1 online \(pid (\d+)\)/.exec(out.join('\n'))![1]
     await until(() => out.includes(`side#1 | started ${side1} instance=1`), { timeout: 30_000, message: "side#1's first line" })
 

@@ -2,7 +2,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { InvalidSpecError, TendError } from '../../src/index.js'
-import { normalizeSpec, SPEC_KEYS } from '../../src/spec/normalize.js'
+import { normalizeSpec, SPEC_KEYS } from '../../src/config/normalize.js'
 import { fixture, fixturesDir, supervisor } from '../helpers.js'
 
 const context = { env: process.env, baseCwd: fixturesDir }

@@ -178,7 +178,8 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
   if (!cwdIsDir) v.problem('cwd', `"${cwd}" is not an existing directory`)
 
   const envInput = v.get('env')
-  if (envInput === null || typeof envInput !== 'object' || Array.isArray(envInput)) v.fail('env', 'an object of strings, numbers or booleans')
+  if (envInput === null || typeof envInput !== 'object' || Array.isArray(envInput))
+    v.fail('env', 'an object of strings, numbers or booleans')
   const env: Record<string, string> = Object.create(null) as Record<string, string>
   for (const [key, value] of Object.entries(envInput as Record<string, unknown>)) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') env[key] = String(value)
@@ -191,10 +192,12 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
 
   const mode = v.get('mode')
   if (mode !== 'fork' && mode !== 'cluster') v.fail('mode', "'fork' or 'cluster'")
-  if (mode === 'cluster' && !resolved.isNode) v.problem('mode', `cluster mode runs node scripts only; "${resolved.script}" runs with ${resolved.interpreter ?? 'no interpreter'}`)
+  if (mode === 'cluster' && !resolved.isNode)
+    v.problem('mode', `cluster mode runs node scripts only; "${resolved.script}" runs with ${resolved.interpreter ?? 'no interpreter'}`)
 
   const killSignal = v.get('killSignal')
-  if (typeof killSignal !== 'string' || !(killSignal in osConstants.signals)) v.fail('killSignal', "a signal name such as 'SIGINT' or 'SIGTERM'")
+  if (typeof killSignal !== 'string' || !(killSignal in osConstants.signals))
+    v.fail('killSignal', "a signal name such as 'SIGINT' or 'SIGTERM'")
 
   const stopExitCodesInput = v.get('stopExitCodes')
   const stopExitCodes = typeof stopExitCodesInput === 'number' ? [stopExitCodesInput] : stopExitCodesInput
@@ -206,7 +209,8 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
   const incrementVar = v.string('incrementVar', { optional: true }) ?? null
   if (incrementVar !== null) {
     const base = env[incrementVar] ?? context.env[incrementVar]
-    if (base === undefined || !/^\d+$/.test(base)) v.problem('incrementVar', `"${incrementVar}" must be set to an integer in env to be incremented`)
+    if (base === undefined || !/^\d+$/.test(base))
+      v.problem('incrementVar', `"${incrementVar}" must be set to an integer in env to be incremented`)
   }
 
   const namespace = v.string('namespace')!
@@ -242,7 +246,8 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
   if (normalized.shutdownWithMessage && !normalized.isNode) {
     v.problem('shutdownWithMessage', 'needs an IPC channel, which only node scripts have')
   }
-  if (normalized.waitReady && !normalized.isNode) v.problem('waitReady', "needs an IPC channel to receive 'ready', which only node scripts have")
+  if (normalized.waitReady && !normalized.isNode)
+    v.problem('waitReady', "needs an IPC channel to receive 'ready', which only node scripts have")
   return deepFreeze(normalized)
 }
 

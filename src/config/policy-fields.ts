@@ -33,15 +33,23 @@ export function normalizeBackoff(value: unknown, fail: Fail): Backoff | false {
   if (typeof factor !== 'number' || !Number.isFinite(factor) || factor < 1) fail('backoff.factor', 'a number ≥ 1', factor)
   const jitter = input.jitter ?? DEFAULT_BACKOFF.jitter
   if (typeof jitter !== 'boolean') fail('backoff.jitter', 'true or false', jitter)
-  const backoff = { initialDelay: duration('initialDelay'), factor, maxDelay: duration('maxDelay'), resetAfter: duration('resetAfter'), jitter }
-  if (backoff.maxDelay < backoff.initialDelay) fail('backoff.maxDelay', `at least initialDelay (${backoff.initialDelay} ms)`, input.maxDelay)
+  const backoff = {
+    initialDelay: duration('initialDelay'),
+    factor,
+    maxDelay: duration('maxDelay'),
+    resetAfter: duration('resetAfter'),
+    jitter,
+  }
+  if (backoff.maxDelay < backoff.initialDelay)
+    fail('backoff.maxDelay', `at least initialDelay (${backoff.initialDelay} ms)`, input.maxDelay)
   return Object.freeze(backoff)
 }
 
 export function normalizeMaxMemory(value: unknown, fail: Fail): number | null {
   if (value === undefined || value === null) return null
   const bytes = parseSize(value)
-  if (bytes === undefined || bytes <= 0) return fail('maxMemoryRestart', "a size above 0 (bytes as a number, or a string like '200M', '1G')", value)
+  if (bytes === undefined || bytes <= 0)
+    return fail('maxMemoryRestart', "a size above 0 (bytes as a number, or a string like '200M', '1G')", value)
   return bytes
 }
 

@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { InvalidSpecError } from '../../src/index.js'
-import { normalizeSpec } from '../../src/spec/normalize.js'
-import { parseDuration, parseSize } from '../../src/spec/units.js'
+import { normalizeSpec } from '../../src/config/normalize.js'
+import { parseDuration, parseSize } from '../../src/config/units.js'
 import { fixture, fixturesDir, supervisor, tempDir } from '../helpers.js'
 
 const context = { env: process.env, baseCwd: fixturesDir }
@@ -53,7 +53,15 @@ describe('normalizeSpec', () => {
 
   it('parses units, string args, env scalars and instances', () => {
     const spec = normalizeSpec(
-      { script, args: '--port 80  --verbose', minUptime: '2s', killTimeout: '500ms', restartDelay: '1m', env: { A: 1, B: true }, instances: 'max' },
+      {
+        script,
+        args: '--port 80  --verbose',
+        minUptime: '2s',
+        killTimeout: '500ms',
+        restartDelay: '1m',
+        env: { A: 1, B: true },
+        instances: 'max',
+      },
       context,
     )
     expect(spec.args).toEqual(['--port', '80', '--verbose'])
@@ -133,11 +141,25 @@ describe('bad input through the Supervisor', () => {
     const sup = supervisor()
     const [good] = await sup.start({ name: 'good', script })
     const before = sup.list()
-    for (const bad of [{}, { script, instnaces: 2 }, { script: 'missing.js' }, [{ script, name: 'a' }, { script, name: 'a' }], []]) {
+    for (const bad of [
+      {},
+      { script, instnaces: 2 },
+      { script: 'missing.js' },
+      [
+        { script, name: 'a' },
+        { script, name: 'a' },
+      ],
+      [],
+    ]) {
       await expect(sup.start(bad as never)).rejects.toMatchObject({ code: 'TEND_ERR_INVALID_SPEC' })
     }
     // A bad spec in an array rejects the whole call before anything starts.
-    await expect(sup.start([{ name: 'fine', script }, { name: 'bad', script, instances: 'x' as never }])).rejects.toBeInstanceOf(InvalidSpecError)
+    await expect(
+      sup.start([
+        { name: 'fine', script },
+        { name: 'bad', script, instances: 'x' as never },
+      ]),
+    ).rejects.toBeInstanceOf(InvalidSpecError)
     expect(sup.list()).toEqual(before.map((info) => ({ ...info, uptime: expect.any(Number) as number })))
     expect(sup.list()[0]!.pid).toBe(good!.pid)
     await expect(sup.signal('good', 'NOTASIGNAL' as NodeJS.Signals)).rejects.toMatchObject({ code: 'TEND_ERR_INVALID_ARGUMENT' })

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { InvalidSpecError } from '../../src/index.js'
-import { normalizeSpec } from '../../src/spec/normalize.js'
+import { normalizeSpec } from '../../src/config/normalize.js'
 import { fixturesDir } from '../helpers.js'
 
 const context = { env: process.env, baseCwd: fixturesDir }
@@ -32,7 +32,11 @@ describe('restart policy and trigger options', () => {
   it.each<[string, unknown, unknown]>([
     ['true takes every default', true, { initialDelay: 100, factor: 1.5, maxDelay: 15000, resetAfter: 30000, jitter: false }],
     ['false is off', false, false],
-    ['a partial object fills in the rest, with units', { maxDelay: '1m', factor: 2 }, { initialDelay: 100, factor: 2, maxDelay: 60000, resetAfter: 30000, jitter: false }],
+    [
+      'a partial object fills in the rest, with units',
+      { maxDelay: '1m', factor: 2 },
+      { initialDelay: 100, factor: 2, maxDelay: 60000, resetAfter: 30000, jitter: false },
+    ],
   ])('backoff: %s', (_name, backoff, expected) => {
     expect(normalizeSpec({ ...base, backoff }, context).backoff).toEqual(expected)
   })
@@ -65,7 +69,14 @@ describe('restart policy and trigger options', () => {
 
   it('parses sizes, keeps a valid cron expression and resolves watch paths against cwd', () => {
     const spec = normalizeSpec(
-      { ...base, maxMemoryRestart: '200M', cronRestart: ' */5 * * * * * ', watch: ['src', '/abs/path'], ignoreWatch: '*.log', watchDelay: '2s' },
+      {
+        ...base,
+        maxMemoryRestart: '200M',
+        cronRestart: ' */5 * * * * * ',
+        watch: ['src', '/abs/path'],
+        ignoreWatch: '*.log',
+        watchDelay: '2s',
+      },
       context,
     )
     expect(spec).toMatchObject({
