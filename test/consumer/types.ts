@@ -1,11 +1,4 @@
-import {
-  Supervisor,
-  TendError,
-  type AppSpec,
-  type ProcessInfo,
-  type ProcessExitEvent,
-  type SupervisorEvents,
-} from 'tendjs'
+import { Supervisor, TendError, type AppSpec, type ProcessInfo, type ProcessExitEvent, type SupervisorEvents } from 'tendjs'
 
 const spec: AppSpec = { name: 'typed', script: 'server.js', instances: 2, killTimeout: '2s' }
 const sup = new Supervisor({ metricsInterval: 0 })
