@@ -3,7 +3,7 @@
  * app operations (src/core/app-operations.ts) for anything that acts on
  * processes, to the registry for snapshots. The constructor wires the parts.
  */
-import eventemitter2 from 'eventemitter2'
+import eventemitter2, { type EventEmitter2 as WildcardBus } from 'eventemitter2'
 import { TypedEmitter } from 'tiny-typed-emitter'
 import { AppMembership } from './core/app-membership.js'
 import { AppOperations } from './core/app-operations.js'
@@ -43,7 +43,7 @@ export interface WaitForOptions extends OperationOptions {
 
 export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncDisposable {
   /** The same events on a wildcard bus (`bus.on('process:*', …)`, `bus.on('log:*', …)`). */
-  readonly bus = new EventEmitter2({ wildcard: true, delimiter: ':', maxListeners: 100 })
+  readonly bus: WildcardBus = new EventEmitter2({ wildcard: true, delimiter: ':', maxListeners: 100 })
 
   readonly #options: SupervisorOptions
   readonly #registry = new Registry()
