@@ -28,6 +28,7 @@ import type {
   Mode,
   NormalizedSpec,
   OperationOptions,
+  ProcessDescription,
   ProcessInfo,
   Status,
   SupervisorEvents,
@@ -219,9 +220,13 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     return this.#membership.specs()
   }
 
-  /** A snapshot of the processes a target names. Throws NotFoundError when it names none. */
-  describe(target: Target): ProcessInfo[] {
-    return this.#registry.processesOf(target).map((process) => this.#info(process))
+  /**
+   * A snapshot of the processes a target names, each with its app's spec
+   * (redacted; `list()` and the events leave the spec out). Throws
+   * NotFoundError when it names none.
+   */
+  describe(target: Target): ProcessDescription[] {
+    return this.#registry.processesOf(target).map((process) => this.#snapshots.described(process, this.#logs.filesOf(process.id)))
   }
 
   /** Stops processes gracefully (killSignal, then SIGKILL after killTimeout). They stay listed, stopped. */
