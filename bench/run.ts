@@ -14,6 +14,7 @@ import { runCluster } from './cluster.js'
 import { TendContender, type ContenderFactory, type ScenarioOptions } from './contender.js'
 import { runControl } from './control.js'
 import { runCore } from './core.js'
+import { runCostCurve } from './cost-curve.js'
 import { runCrash } from './crash.js'
 import { runForkReload } from './fork-reload.js'
 import type { Figure } from './lib.js'
@@ -45,6 +46,7 @@ const scenarios: [string, (options: ScenarioOptions) => Promise<Figure[]>][] = [
   ['metrics', runMetrics],
   ['control', runControl],
   ['rpc', runRpc],
+  ['cost-curve', runCostCurve],
 ]
 
 function cell(f: Figure): string {

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process'
 import { closeSync, mkdirSync, openSync, readFileSync, chmodSync } from 'node:fs'
 import { DaemonError } from '../../errors.js'
 import { connect, type SupervisorClient } from '../rpc/client.js'
-import { livePid } from './daemon.js'
+import { livePid } from './pid-file.js'
 import { daemonPaths } from './paths.js'
 
 export interface LaunchOptions {
