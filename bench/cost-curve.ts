@@ -56,8 +56,8 @@ interface Side {
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string }> {
   const started = performance.now()
   return new Promise((resolve, reject) => {
-    execFile(command, args, { env, maxBuffer: 256 * MiB, timeout: 300_000 }, (error, stdout) => {
-      if (error) reject(error)
+    execFile(command, args, { env, maxBuffer: 256 * MiB, timeout: 300_000, encoding: 'utf8' }, (error, stdout) => {
+      if (error) reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}`, { cause: error }))
       else resolve({ ms: performance.now() - started, stdout })
     })
   })
