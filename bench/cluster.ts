@@ -109,6 +109,11 @@ export async function runCluster({ quick, contenders }: ScenarioOptions): Promis
   ])
 }
 
+/** Only the reload under load (`--only=cluster-reload`), with more runs: the figure a drain change moves. */
+export async function runClusterReload({ quick, contenders }: ScenarioOptions): Promise<Figure[]> {
+  return withContenders(contenders, (sides) => reloadUnderLoad(sides, quick ? 2 : 8, quick))
+}
+
 /** start() until every instance is online and the port answers. */
 async function startLatency(sides: Contender[], runs: number): Promise<Figure[]> {
   const bare: number[] = []

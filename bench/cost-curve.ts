@@ -65,7 +65,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
 
 async function tendSide(): Promise<Side> {
   const home = mkdtempSync('/tmp/tend-bench-')
-  const daemon = await startDaemon(home)
+  const daemon = await startDaemon(home, 900_000) // 5,000 spawns on a loaded machine take minutes
   const env = { ...process.env, TEND_HOME: home }
   return {
     label: 'tend',

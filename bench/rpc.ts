@@ -32,7 +32,10 @@ export function percentile(values: number[], p: number): number {
   return round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!, 3)
 }
 
-export async function startDaemon(home: string): Promise<{ pid: number; client: SupervisorClient; stop: () => Promise<void> }> {
+export async function startDaemon(
+  home: string,
+  callTimeout = 120_000,
+): Promise<{ pid: number; client: SupervisorClient; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [...(process.env.TEND_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), daemonEntry], {
     env: { ...process.env, TEND_HOME: home },
     stdio: 'ignore',
@@ -41,7 +44,7 @@ export async function startDaemon(home: string): Promise<{ pid: number; client: 
   const deadline = Date.now() + 20_000
   for (;;) {
     try {
-      const client = await connect({ socketPath: `${home}/rpc.sock`, timeout: 120_000 })
+      const client = await connect({ socketPath: `${home}/rpc.sock`, timeout: callTimeout })
       return {
         pid: child.pid!,
         client,
