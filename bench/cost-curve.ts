@@ -63,6 +63,13 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
   })
 }
 
+/**
+ * A process holds about four descriptors in the daemon (its two pipes, its two log files): 5,000 would need
+ * ~20,000, this machine's hard `ulimit -n`. From this size on the app merges its logs (one out and one err
+ * file for the app, `mergeLogs`), which is what a fleet that large would do; the figures say so.
+ */
+const MERGED_LOGS_FROM = 5000
+
 async function tendSide(): Promise<Side> {
   const home = mkdtempSync('/tmp/tend-bench-')
   const daemon = await startDaemon(home, 900_000) // 5,000 spawns on a loaded machine take minutes
@@ -71,7 +78,14 @@ async function tendSide(): Promise<Side> {
     label: 'tend',
     daemonPid: daemon.pid,
     async start(n) {
-      await daemon.client.start({ name: 'curve', script: '/bin/sleep', args: ['3600'], interpreter: 'none', instances: n })
+      await daemon.client.start({
+        name: 'curve',
+        script: '/bin/sleep',
+        args: ['3600'],
+        interpreter: 'none',
+        instances: n,
+        ...(n >= MERGED_LOGS_FROM ? { mergeLogs: true } : {}),
+      })
     },
     async count() {
       const listed = await daemon.client.list()
@@ -218,7 +232,8 @@ export async function runCostCurve({ quick, contenders }: ScenarioOptions): Prom
     const theirs = points.get('PM2')
     for (const [key, metric, unit] of METRICS) {
       const value = round(ours[key], key === 'idleCpuPercent' ? 3 : 2)
-      const fig = figure('cost-curve', `N=${n}: ${metric}`, unit, [value])
+      const logs = n >= MERGED_LOGS_FROM ? ' (logs merged per app)' : ''
+      const fig = figure('cost-curve', `N=${n}${logs}: ${metric}`, unit, [value])
       if (!theirs) figures.push(fig)
       else {
         const other = round(theirs[key], key === 'idleCpuPercent' ? 3 : 2)
