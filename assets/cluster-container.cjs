@@ -8,13 +8,10 @@
 //    with a hard exit after the kill timeout should the app linger;
 // 2. reports uncaught exceptions to the supervisor (monitor only);
 // 3. drains HTTP keep-alive connections without a race when told to stop
-//    ({ type: 'tend:drain' }, sent right before the disconnect, which stops
-//    the primary routing new connections here): idle keep-alive connections
-//    are not cut while a client may be sending on them; each is closed after
-//    a response, by `Connection: close`, at a moment of its own spread over
-//    a short window, so their clients reconnect to the other workers one by
-//    one rather than all at once (a burst of reconnects is what raised the
-//    latency during a reload).
+//    ({ type: 'tend:drain' }, sent right before the disconnect): every
+//    response from then on says `Connection: close`, and idle keep-alive
+//    connections are not cut while a client may be sending on them; each
+//    closes after its next response (or by the server's keepAliveTimeout).
 const Module = require('node:module')
 const diagnostics = require('node:diagnostics_channel')
 
@@ -46,21 +43,12 @@ process.on('uncaughtExceptionMonitor', function tendReportException(error) {
 
 // Nothing is hooked until a drain begins: no cost per request before.
 let draining = false
-// The window over which keep-alive connections are told to close: a quarter of the kill timeout, at most 400 ms,
-// well inside the grace after which idle ones are closed (below).
-const spread = Math.min(400, killTimeout / 4)
-let drainStarted = 0
-/** When each connection's turn to close comes: a moment drawn once per socket within the window. */
-const closeAt = new WeakMap()
-function closeAfterResponse({ socket, response }) {
-  let at = closeAt.get(socket)
-  if (at === undefined) closeAt.set(socket, (at = drainStarted + Math.random() * spread))
-  if (performance.now() >= at) response.setHeader('Connection', 'close')
+function closeAfterResponse({ response }) {
+  response.setHeader('Connection', 'close')
 }
 process.on('message', function tendControl(message) {
   if (!message || message.type !== 'tend:drain' || draining) return
   draining = true
-  drainStarted = performance.now()
   diagnostics.subscribe('http.server.request.start', closeAfterResponse)
   // Closing idle keep-alive sockets races with a client reusing them at that
   // moment: at first, let each carry a last request answered with
