@@ -1,5 +1,5 @@
 /** The verbs about the daemon itself: daemon (foreground), ping, kill, save, resurrect. */
-import { livePid, startDaemon } from '../daemon/daemon.js'
+import { livePid } from '../daemon/pid-file.js'
 import { daemonPaths } from '../daemon/paths.js'
 import type { ProcessInfo } from '../../types.js'
 import { home, out, report, runningDaemon, warn, withDaemon } from './context.js'
@@ -8,6 +8,8 @@ import { isAlive } from '../../runners/process-group.js'
 
 /** Runs the daemon in this process until SIGTERM/SIGINT or `tend kill`. */
 export async function runDaemon(options: { resurrect?: boolean }): Promise<void> {
+  // Loaded here, not at the top: every other verb is a client and needs none of the Supervisor.
+  const { startDaemon } = await import('../daemon/daemon.js')
   const daemon = await startDaemon({ home: home() })
   const stop = (): void => void daemon.close()
   // SIGUSR2 reopens every log file, for an external logrotate that renamed them.
