@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'TEND_ERR_RPC_TIMEOUT',
   'TEND_ERR_DAEMON',
   'TEND_ERR_DUMP',
+  'TEND_ERR_CLI',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
@@ -228,5 +229,19 @@ export class DumpError extends TendError {
     this.name = 'DumpError'
     this.path = path
     this.backup = `${path}.bak`
+  }
+}
+
+/**
+ * The `tend` command line cannot do what it was asked: an unknown command or
+ * option, a missing or bad argument, a file it cannot read or write.
+ * `exitCode` is 2 for a command line that is wrong, 1 otherwise.
+ */
+export class CliError extends TendError {
+  readonly exitCode: number
+  constructor(message: string, options: { exitCode?: number; cause?: unknown } = {}) {
+    super('TEND_ERR_CLI', message, { cause: options.cause })
+    this.name = 'CliError'
+    this.exitCode = options.exitCode ?? 1
   }
 }

@@ -343,6 +343,35 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     return acted.map((process) => this.#info(process))
   }
 
+  /**
+   * Writes `line` and a newline to the stdin of each running process the
+   * target names (PM2's `send <id> <line>`). Resolves with the processes
+   * written to, once each write is flushed to the pipe.
+   */
+  async sendLine(target: Target, line: string, options?: OperationOptions): Promise<ProcessInfo[]> {
+    if (typeof line !== 'string') throw new InvalidArgumentError('line', `Expected a string for line, got ${typeof line}`)
+    const acted: ManagedProcess[] = []
+    await this.#each(target, options, async (_app, processes) => {
+      await settleAll(
+        processes.map(async (process) => {
+          const stdin = process.child?.stdin
+          if (!stdin?.writable) return
+          await new Promise<void>((resolve, reject) => stdin.write(`${line}\n`, (error) => (error ? reject(error) : resolve())))
+          acted.push(process)
+        }),
+      )
+    })
+    return acted.map((process) => this.#info(process))
+  }
+
+  /** Sets the restart counter of each process the target names back to 0 (PM2's `reset`); the crash-loop history is the policy's and stays. */
+  reset(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
+    return this.#each(target, options, (_app, processes) => {
+      for (const process of processes) process.restarts = 0
+      return Promise.resolve()
+    })
+  }
+
   /** The newest lines of output of the processes a target names, oldest first, from memory. */
   logs(target: Target = 'all', options: LogsOptions = {}): LogLine[] {
     const lines = options.lines ?? 100

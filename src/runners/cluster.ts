@@ -31,6 +31,7 @@ class ClusterChild implements RunningChild {
       else hooks.onMessage(message)
     })
     worker.on('error', (error) => debug('worker %d: %s', worker.process.pid, error.message))
+    worker.process.stdin?.on('error', (error) => debug('worker %d stdin: %s', worker.process.pid, error.message))
     this.online = new Promise((resolve) => worker.once('listening', () => resolve()))
     this.exited = drainedExit(worker.process)
   }
@@ -43,6 +44,9 @@ class ClusterChild implements RunningChild {
   }
   get stderr() {
     return this.#worker.process.stderr
+  }
+  get stdin() {
+    return this.#worker.process.stdin
   }
   get connected(): boolean {
     return this.#worker.isConnected()

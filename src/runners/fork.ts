@@ -31,6 +31,8 @@ class ForkChild implements RunningChild {
     this.#child = child
     this.#group = request.spec.treekill
     this.#request = request
+    // A write to a child that has gone (EPIPE) is reported by sendLine, never thrown at the host.
+    child.stdin?.on('error', (error) => debug('child %d stdin: %s', child.pid, error.message))
     child.on('message', (message) => {
       if (isExceptionReport(message)) hooks.onException(message.error)
       else hooks.onMessage(message)
@@ -49,6 +51,9 @@ class ForkChild implements RunningChild {
   }
   get stderr() {
     return this.#child.stderr
+  }
+  get stdin() {
+    return this.#child.stdin
   }
   get connected(): boolean {
     return this.#child.connected
@@ -94,7 +99,8 @@ export class ForkRunner implements Runner {
                 TEND_TREEKILL: spec.treekill ? '1' : '0',
               }
             : request.env,
-          stdio: spec.isNode ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+          // stdin is a pipe, as in PM2, so `tend send <id> <line>` can write to it.
+          stdio: spec.isNode ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
           detached: true,
           windowsHide: true,
         })
