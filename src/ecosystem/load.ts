@@ -60,7 +60,9 @@ async function readRaw(path: string): Promise<unknown> {
     try {
       module = (await import(pathToFileURL(path).href)) as { default?: unknown }
     } catch (error) {
-      if (error instanceof SyntaxError) throw new InvalidSpecError(`${syntaxLocation(path)}: SyntaxError: ${error.message}`)
+      // A syntax error (the import's own, or a loader's such as tsx's) is reported by node's parser with its place.
+      const syntax = syntaxError(path)
+      if (syntax) throw new InvalidSpecError(syntax)
       throw error
     }
     return module.default ?? module
@@ -74,18 +76,22 @@ async function readRaw(path: string): Promise<unknown> {
 }
 
 /**
- * Where a JS file's syntax error is, as `file:line:column`. An import's
- * SyntaxError does not say (for ESM not even the line), so ask node's own
- * parser, `node --check`, which prints the line and a caret under the column.
+ * A JS file's syntax error as `file:line:column: SyntaxError: message`, or
+ * null when it has none. An import's SyntaxError does not say where (for ESM
+ * not even the line), so ask node's own parser, `node --check`, which prints
+ * the line and a caret under the column.
  */
-export function syntaxLocation(path: string): string {
+export function syntaxError(path: string): string | null {
   const result = spawnSync(process.execPath, ['--check', path], { encoding: 'utf8', timeout: 10_000 })
+  if (result.status === 0) return null
   const lines = (result.stderr ?? '').split('\n')
+  const message = lines.find((line) => line.startsWith('SyntaxError:'))
+  if (!message) return null
   const at = lines.findIndex((line) => /:\d+$/.test(line))
-  if (at === -1) return path
+  if (at === -1) return `${path}: ${message}`
   const lineNumber = /:(\d+)$/.exec(lines[at]!)![1]
   const caret = lines[at + 2]?.indexOf('^') ?? -1
-  return `${path}:${lineNumber}:${caret >= 0 ? caret + 1 : 1}`
+  return `${path}:${lineNumber}:${caret >= 0 ? caret + 1 : 1}: ${message}`
 }
 
 function convert(pm2Key: string, tendKey: string, value: unknown): unknown {

@@ -21,13 +21,12 @@ async function watchingOf(client: SupervisorClient, processes: readonly ProcessI
 }
 
 export async function list(options: ListOptions): Promise<void> {
+  if (options.sort !== undefined && !sortProcesses([], options.sort)) {
+    throw usageError(`--sort takes field[:asc|desc] with a field of ${SORT_FIELDS.join(', ')}; got "${options.sort}"`)
+  }
   await withDaemon(async (client) => {
     let processes = await client.list()
-    if (options.sort !== undefined) {
-      const sorted = sortProcesses(processes, options.sort)
-      if (!sorted) throw usageError(`--sort takes field[:asc|desc] with a field of ${SORT_FIELDS.join(', ')}; got "${options.sort}"`)
-      processes = sorted
-    }
+    if (options.sort !== undefined) processes = sortProcesses(processes, options.sort)!
     if (options.json) return out(JSON.stringify(processes))
     if (options.miniList) return out(miniList(processes) || 'No processes')
     const watching = processes.length > 0 ? await watchingOf(client, processes) : () => false
