@@ -30,7 +30,9 @@ describe('tend without a daemon', { timeout: 120_000 }, () => {
     expect(typo.stderr).not.toContain('delete')
     const json = await tend.run(['ls', '--sort', 'nope', '--json'])
     expect(json.code).toBe(2)
-    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'TEND_ERR_CLI', message: expect.stringContaining('--sort') } })
+    const failure = JSON.parse(json.stdout) as { error: { code: string; message: string } }
+    expect(failure.error.code).toBe('TEND_ERR_CLI')
+    expect(failure.error.message).toContain('--sort')
     expect(json.stderr).toMatch(ONE_LINE)
     expect(tend.daemonPid()).toBeNull()
   })

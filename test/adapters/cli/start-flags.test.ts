@@ -8,7 +8,7 @@ import { buildProgram } from '../../../src/adapters/cli/program.js'
 import { specsForStart, type StartOptions } from '../../../src/adapters/cli/process-verbs.js'
 import { START_FLAGS } from '../../../src/adapters/cli/start-options.js'
 import { normalizeSpec } from '../../../src/config/normalize.js'
-import type { AppSpec, NormalizedSpec } from '../../../src/index.js'
+import type { NormalizedSpec } from '../../../src/index.js'
 import { fixture } from '../../helpers.js'
 
 /** Parses `tend start <argv>` and returns the normalized spec it would start. */
@@ -22,7 +22,7 @@ async function parsed(argv: string[]): Promise<NormalizedSpec> {
     })
   await program.parseAsync(['node', 'tend', 'start', ...argv])
   const [spec] = await specsForStart(captured!.file, captured!.args, captured!.options)
-  return normalizeSpec(spec as AppSpec, { env: process.env, baseCwd: process.cwd() })
+  return normalizeSpec(spec, { env: process.env, baseCwd: process.cwd() })
 }
 
 describe('tend start flags', () => {
