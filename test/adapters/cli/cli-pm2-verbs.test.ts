@@ -4,7 +4,7 @@
  * last exit, logs per process from memory and files, failures as one line
  * (and JSON), and update. One daemon per test, several verbs each.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ProcessInfo } from '../../../src/index.js'
@@ -123,6 +123,29 @@ describe('PM2 verbs in tend', { timeout: 240_000 }, () => {
     expect(many[0]).toMatchObject({ source: 'file', at: null })
     expect(many.map((line) => line.line)).toContain('old 29')
     expect(many.at(-1)!.line).toBe('line 5')
+  })
+
+  it('logs --follow goes on across rotations of the log files, every line once and in order', async () => {
+    const tend = tendHome()
+    const eco = join(tend.home, 'rotating.json')
+    writeFileSync(eco, JSON.stringify({ apps: [{ name: 'tick', script: fixture('ticker.cjs'), rotate: { maxSize: 2048, maxFiles: 3 } }] }))
+    const [tick] = await tend.json<ProcessInfo[]>(['start', eco])
+    const follower = tend.spawn(['logs', 'tick', '--follow', '--lines', '0', '--raw'])
+    let output = ''
+    follower.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const rotated = `${tick!.logFiles.out!}.1`
+    await until(() => existsSync(rotated), { timeout: 60_000, message: 'a rotation of the out file' })
+    const seen = output.length
+    await until(() => existsSync(`${tick!.logFiles.out!}.2`), { timeout: 60_000, message: 'a second rotation' })
+    await until(() => output.length > seen && /tick \d+\n$/.test(output), { timeout: 30_000, message: 'lines after the rotation' })
+    const numbers = output
+      .trim()
+      .split('\n')
+      .map((line) => Number(/^tick (\d+)$/.exec(line)![1]))
+    // every line once, in order, across both rotations
+    expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i))
+    follower.kill('SIGINT')
+    await new Promise((resolve) => follower.once('exit', resolve))
   })
 
   it('update replaces the daemon with a new one and keeps the apps', async () => {
