@@ -346,20 +346,20 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   /**
    * Writes `line` and a newline to the stdin of each running process the
    * target names (PM2's `send <id> <line>`). Resolves with the processes
-   * written to, once each write is flushed to the pipe.
+   * written to once the line is queued on each pipe: a child that does not
+   * read its stdin never holds up its app's other operations.
    */
   async sendLine(target: Target, line: string, options?: OperationOptions): Promise<ProcessInfo[]> {
     if (typeof line !== 'string') throw new InvalidArgumentError('line', `Expected a string for line, got ${typeof line}`)
     const acted: ManagedProcess[] = []
-    await this.#each(target, options, async (_app, processes) => {
-      await settleAll(
-        processes.map(async (process) => {
-          const stdin = process.child?.stdin
-          if (!stdin?.writable) return
-          await new Promise<void>((resolve, reject) => stdin.write(`${line}\n`, (error) => (error ? reject(error) : resolve())))
-          acted.push(process)
-        }),
-      )
+    await this.#each(target, options, (_app, processes) => {
+      for (const process of processes) {
+        const stdin = process.child?.stdin
+        if (!stdin?.writable) continue
+        stdin.write(`${line}\n`)
+        acted.push(process)
+      }
+      return Promise.resolve()
     })
     return acted.map((process) => this.#info(process))
   }
