@@ -65,6 +65,20 @@ describe('the PM2 table in the migration guide and tend --help', () => {
     ).toEqual([])
   })
 
+  it("names every command, alias and flag of PM2 7's own CLI (read as text from the devDependency)", () => {
+    const source = readFileSync(new URL('../../../node_modules/pm2/lib/binaries/CLI.js', import.meta.url), 'utf8')
+    const pm2Cells = rows.map((row) => row.pm2).join(' ')
+    const named = new Set([...pm2Cells.matchAll(/`pm2 ([^`\s]+)/g)].map((match) => match[1]!))
+    const wildcard = [...named].filter((name) => name.endsWith('*')).map((name) => name.slice(0, -1))
+    const commands = [...source.matchAll(/\.(?:command|alias)\('([^' ]+)/g)].map((match) => match[1]!).filter((name) => name !== '*')
+    expect(commands.length).toBeGreaterThan(60)
+    expect([...new Set(commands)].filter((name) => !named.has(name) && !wildcard.some((prefix) => name.startsWith(prefix)))).toEqual([])
+    const flags = new Set(pm2Cells.match(/--[\w-]+/g))
+    const pm2Flags = [...source.matchAll(/\.option\('([^']+)'/g)].flatMap((match) => match[1]!.match(/--[\w-]+/g) ?? [])
+    expect(pm2Flags.length).toBeGreaterThan(80)
+    expect([...new Set(pm2Flags)].filter((flag) => !flags.has(flag))).toEqual([])
+  })
+
   it('marks a row as coming only where tend lacks what it names', () => {
     const needless = rows.filter(
       (row) =>
