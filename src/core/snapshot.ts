@@ -2,6 +2,7 @@
 import type { LogFiles, NormalizedSpec, ProcessInfo } from '../types.js'
 import { redactSpec } from '../util/redact.js'
 import type { ManagedProcess } from './managed-process.js'
+import { appSdkEnv } from '../app-metrics/child-env.js'
 
 export class Snapshots {
   readonly #redacted = new WeakMap<NormalizedSpec, NormalizedSpec>()
@@ -45,5 +46,6 @@ export function childEnv(
   Object.assign(env, spec.env)
   env[spec.instanceVar] = String(instance)
   if (spec.incrementVar) env[spec.incrementVar] = String(Number(env[spec.incrementVar]) + instance)
+  Object.assign(env, appSdkEnv(env, spec, instance))
   return env
 }

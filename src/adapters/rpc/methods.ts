@@ -19,6 +19,9 @@ export const SUPERVISOR_METHODS = {
   waitFor: 3,
   flushLogs: 2,
   reopenLogs: 1,
+  metrics: 1,
+  prometheus: 0,
+  invoke: 4,
 } as const
 
 export type SupervisorMethod = keyof typeof SUPERVISOR_METHODS
@@ -35,4 +38,5 @@ export const REQUIRED_PARAMS: Readonly<Partial<Record<SupervisorMethod, number>>
   signal: 2,
   send: 2,
   waitFor: 2,
+  invoke: 2,
 }
