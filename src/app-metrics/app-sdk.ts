@@ -9,7 +9,6 @@ import type { ProcessInfo } from '../types.js'
 import type { Runner } from '../runners/runner.js'
 import { families, type Reporter } from './aggregate.js'
 import { AppChannels, type ChildChannel } from './channels.js'
-import { exposition } from './prometheus.js'
 import type { ActionOutcome, InvokeOptions, ProcessMetrics } from './types.js'
 import type { MetricProblem } from './validate.js'
 
@@ -48,7 +47,7 @@ export class AppSdk {
   }
 
   /** The exposition text for these processes (all of a Supervisor's, in practice). */
-  prometheus(infos: readonly ProcessInfo[]): Promise<string> {
+  async prometheus(infos: readonly ProcessInfo[]): Promise<string> {
     const reporters: (Reporter & { channel: ChildChannel })[] = []
     for (const info of infos) {
       const channel = this.#channels.get(info.id)
@@ -59,6 +58,8 @@ export class AppSdk {
     const custom = families(reporters, (reporter, problem) =>
       this.#channels.report((reporter as Reporter & { channel: ChildChannel }).channel, problem),
     )
+    // prom-client loads on the first scrape, not with the library (the daemon stays small without it)
+    const { exposition } = await import('./prometheus.js')
     return exposition(infos, custom)
   }
 

@@ -6,6 +6,8 @@ import * as processVerbs from './process-verbs.js'
 import * as reportVerbs from './report-verbs.js'
 import { runtime } from './runtime-verb.js'
 import { startup } from './startup-verb.js'
+import { registerTrigger } from './trigger-verb.js'
+import { registerMetrics } from './metrics-verb.js'
 
 const json = (): Option => new Option('--json', 'print JSON instead of text')
 
@@ -111,7 +113,9 @@ export function buildProgram(): Command {
     .command('daemon')
     .description('run the daemon in the foreground (the CLI starts it on its own; systemd runs this)')
     .option('--resurrect', 'start the saved apps once up')
-    .action((options: { resurrect?: boolean }) => daemonVerbs.runDaemon(options))
+    .option('--metrics-port <port>', 'serve Prometheus /metrics on this port (or TEND_METRICS_PORT)')
+    .option('--metrics-host <host>', 'address for --metrics-port (or TEND_METRICS_HOST; default 127.0.0.1)')
+    .action((options: { resurrect?: boolean; metricsPort?: string; metricsHost?: string }) => daemonVerbs.runDaemon(options))
 
   program
     .command('startup')
@@ -132,5 +136,7 @@ export function buildProgram(): Command {
     .option('--health-host <host>', 'address for the health server', '0.0.0.0')
     .action(runtime)
 
+  registerTrigger(program)
+  registerMetrics(program)
   return program
 }

@@ -2,6 +2,7 @@
 import type { LogEvent, LogLine } from '../../types.js'
 import { parseTarget, out, report, withDaemon } from './context.js'
 import { describeProcess, processTable } from './format.js'
+import { appSection } from './app-section.js'
 
 export async function list(options: { json?: boolean }): Promise<void> {
   await withDaemon(async (client) => {
@@ -13,7 +14,8 @@ export async function list(options: { json?: boolean }): Promise<void> {
 export async function describe(target: string, options: { json?: boolean }): Promise<void> {
   await withDaemon(async (client) => {
     const processes = await client.describe(parseTarget(target))
-    report(options.json, processes, () => processes.map(describeProcess).join('\n\n'))
+    const fromInside = options.json ? '' : await appSection(client, processes)
+    report(options.json, processes, () => processes.map(describeProcess).join('\n\n') + fromInside)
   })
 }
 
