@@ -24,6 +24,8 @@ export type OutputStream = 'out' | 'err'
 export interface LoggedProcess {
   readonly id: number
   readonly spec: NormalizedSpec
+  /** For logType 'json'; 0 when not given. */
+  readonly instance?: number
 }
 
 /** Receives each block, in order per stream, for the in-memory buffer and the events. */
@@ -96,7 +98,7 @@ export class LogManager<P extends LoggedProcess> {
   capture(process: P, stream: OutputStream, readable: Readable): void {
     const files = this.#processes.get(process.id)
     const targets = [stream === 'out' ? files?.out : files?.err, files?.combined].filter((file): file is LogFile => !!file)
-    const format = blockFormatter(process.spec, process.id, stream)
+    const format = blockFormatter(process.spec, process.id, stream, process.instance)
     const framer = new LineFramer()
     let waiting = 0
     const resume = (): void => {
