@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { runAppSdk } from './app-sdk.js'
 import { runCluster } from './cluster.js'
 import { TendContender, type ContenderFactory, type ScenarioOptions } from './contender.js'
 import { runControl } from './control.js'
@@ -45,6 +46,7 @@ const scenarios: [string, (options: ScenarioOptions) => Promise<Figure[]>][] = [
   ['metrics', runMetrics],
   ['control', runControl],
   ['rpc', runRpc],
+  ['app-sdk', runAppSdk],
 ]
 
 function cell(f: Figure): string {

@@ -284,9 +284,10 @@ export class Histogram extends Metric<Buckets> {
     const start = process.hrtime.bigint()
     return (more) => {
       const elapsed = seconds(start)
-      const all = { ...labels, ...more }
-      if (Object.keys(all).length === 0) this.observe(elapsed)
-      else this.observe(all, elapsed)
+      if (more === undefined) {
+        if (labels === undefined) this.observe(elapsed)
+        else this.observe(labels, elapsed)
+      } else this.observe({ ...labels, ...more }, elapsed)
       return elapsed
     }
   }
