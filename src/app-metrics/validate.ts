@@ -50,7 +50,8 @@ export function checkMetric(raw: unknown): { metric: MetricSnapshot } | { proble
   const candidate = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>
   const name = typeof candidate.name === 'string' ? candidate.name : String(candidate.name)
   const fail = (reason: string) => ({ problem: { metric: name, reason } })
-  if (!NAME.test(name)) return fail(`the name ${JSON.stringify(name)} is not a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)`)
+  if (typeof candidate.name !== 'string' || !NAME.test(name))
+    return fail(`the name ${JSON.stringify(name)} is not a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)`)
   if (name.startsWith('tend_')) return fail('names starting with tend_ are tend’s own')
   const kind = candidate.kind as MetricKind
   if (!KINDS.includes(kind)) return fail(`kind ${JSON.stringify(candidate.kind)} is not counter, gauge or histogram`)

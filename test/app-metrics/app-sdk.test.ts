@@ -35,8 +35,12 @@ function line(text: string, start: string): string[] {
 describe('custom metrics from tendjs/app', () => {
   it('gives per-instance series and one aggregated per app series: counter sum, gauge max, histogram buckets merged', async () => {
     const sup = supervisor()
+    const messages: unknown[] = []
+    sup.on('process:message', (event) => messages.push(event.message))
     await sup.start(app())
     const processes = await reported(sup, 'jobs', 'job_seconds')
+    // tendjs/app's own messages are taken off the channel: only 'ready' is the app's to see
+    expect(new Set(messages)).toEqual(new Set(['ready']))
     expect(processes).toHaveLength(4)
     for (const one of processes) {
       const jobs = one.metrics.find((metric) => metric.name === 'jobs_total')!
