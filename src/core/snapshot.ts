@@ -2,7 +2,6 @@
 import type { LogFiles, NormalizedSpec, ProcessInfo } from '../types.js'
 import { redactSpec } from '../util/redact.js'
 import type { ManagedProcess } from './managed-process.js'
-import { appSdkEnv } from '../app-metrics/child-env.js'
 
 export class Snapshots {
   readonly #redacted = new WeakMap<NormalizedSpec, NormalizedSpec>()
@@ -33,19 +32,4 @@ export class Snapshots {
       spec: redacted,
     }
   }
-}
-
-/** The complete environment of one instance: the base, the spec's env over it, the instance variables. */
-export function childEnv(
-  base: Readonly<Record<string, string | undefined>>,
-  spec: NormalizedSpec,
-  instance: number,
-): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value
-  Object.assign(env, spec.env)
-  env[spec.instanceVar] = String(instance)
-  if (spec.incrementVar) env[spec.incrementVar] = String(Number(env[spec.incrementVar]) + instance)
-  Object.assign(env, appSdkEnv(env, spec, instance))
-  return env
 }
