@@ -79,6 +79,25 @@ describe('custom metrics from tendjs/app', () => {
     expect(sup.metrics()).toEqual([])
   })
 
+  it('a reload hands the series over to each replacement: one series per process, from its new pid', async () => {
+    const sup = supervisor()
+    await sup.start(app({ instances: 2 }))
+    await reported(sup, 'jobs', 'jobs_total')
+    const before = sup.list().map((info) => info.pid)
+    await sup.reload('jobs')
+    const after = sup.list().map((info) => info.pid)
+    expect(after.some((pid, index) => pid === before[index])).toBe(false)
+    await until(() => sup.metrics('jobs').every((one) => one.reportedAt !== null && one.actions.length === 3), {
+      timeout: 30_000,
+      message: 'the replacements to report',
+    })
+    const text = await sup.prometheus()
+    expect(line(text, 'jobs_total{').filter((one) => one.includes('id="'))).toHaveLength(2)
+    expect(line(text, 'jobs_total{kind="email",app="jobs"}')).toEqual([`jobs_total{kind="email",app="jobs"} ${2 * K}`])
+    const echo = await sup.invoke('jobs', 'echo', 1)
+    expect(echo.every((one) => one.status === 'fulfilled')).toBe(true)
+  })
+
   it('reports a bad metric name once as a typed event, and keeps the others', async () => {
     const sup = supervisor()
     const invalid: string[] = []
