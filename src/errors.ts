@@ -130,12 +130,21 @@ export class SpawnError extends TendError {
   constructor(app: string, command: string, cause: unknown) {
     const errno = (cause as NodeJS.ErrnoException | undefined)?.code
     const detail = cause instanceof Error ? cause.message : String(cause)
-    super('TEND_ERR_SPAWN', `Could not spawn "${command}" for app "${app}": ${detail}`, { cause })
+    const limit = errno === undefined ? undefined : LIMIT_HINTS[errno]
+    super('TEND_ERR_SPAWN', `Could not spawn "${command}" for app "${app}": ${detail}${limit ? ` (${limit})` : ''}`, { cause })
     this.name = 'SpawnError'
     this.app = app
     this.command = command
     this.errno = errno
   }
+}
+
+/** What a spawn failure with one of these codes means: a limit of the machine, not a fault of the app. */
+const LIMIT_HINTS: Readonly<Record<string, string>> = {
+  EMFILE: "too many open files: the supervisor's descriptor limit (ulimit -n) is reached",
+  ENFILE: 'too many open files in the system (fs.file-max)',
+  EAGAIN: 'the system refused a new process: the process limit (ulimit -u, RLIMIT_NPROC) or pids.max is reached',
+  ENOMEM: 'not enough memory to start a process',
 }
 
 /** A process did not become ready (sent `'ready'` or started listening) within `listenTimeout`. */

@@ -28,7 +28,18 @@ import type { Runner } from './runners/runner.js'
 import { normalizeSpec } from './config/normalize.js'
 import { AppSdk } from './app-metrics/app-sdk.js'
 import type { ActionOutcome, InvokeOptions, ProcessMetrics } from './app-metrics/types.js'
-import type { AppSpec, LogLine, Mode, OperationOptions, ProcessInfo, Status, SupervisorEvents, SupervisorOptions, Target } from './types.js'
+import type {
+  AppSpec,
+  LogLine,
+  Mode,
+  OperationOptions,
+  ProcessDescription,
+  ProcessInfo,
+  Status,
+  SupervisorEvents,
+  SupervisorOptions,
+  Target,
+} from './types.js'
 
 // eventemitter2 is CommonJS: its module object is the class, with the class again as a property.
 const { EventEmitter2 } = eventemitter2
@@ -200,9 +211,13 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     return this.#membership.specs()
   }
 
-  /** A snapshot of the processes a target names. Throws NotFoundError when it names none. */
-  describe(target: Target): ProcessInfo[] {
-    return this.#infos(this.#registry.processesOf(target))
+  /**
+   * A snapshot of the processes a target names, each with its app's spec
+   * (redacted; `list()` and the events leave the spec out). Throws
+   * NotFoundError when it names none.
+   */
+  describe(target: Target): ProcessDescription[] {
+    return this.#registry.processesOf(target).map((process) => this.#snapshots.described(process, this.#logs.filesOf(process.id)))
   }
 
   /** Stops processes gracefully (killSignal, then SIGKILL after killTimeout). They stay listed, stopped. */

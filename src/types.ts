@@ -225,7 +225,10 @@ export interface LogFiles {
   readonly combined?: string
 }
 
-/** A plain snapshot of one process. */
+/**
+ * A plain snapshot of one process: its state, not its configuration (that is
+ * in {@link ProcessDescription}, from `describe()`).
+ */
 export interface ProcessInfo {
   /** Unique within the Supervisor, never reused. */
   readonly id: number
@@ -255,6 +258,19 @@ export interface ProcessInfo {
   /** Resident memory in bytes, from the last metrics sample. */
   readonly memory: number
   readonly logFiles: LogFiles
+}
+
+/**
+ * What `describe()` returns: a {@link ProcessInfo} with its app's spec.
+ *
+ * `list()`, the events and the replies of `start`/`stop`/`scale`/`delete`…
+ * carry `ProcessInfo` without the spec, so their size does not grow with
+ * each app's environment times its instances (over RPC, 1,000 processes of
+ * an app started from a shell's environment were over 1 MiB). Ask
+ * `describe(target)` for the spec; the processes of one app share one spec
+ * object.
+ */
+export interface ProcessDescription extends ProcessInfo {
   /** The spec, frozen, with secret-looking env values redacted. */
   readonly spec: NormalizedSpec
 }

@@ -1,5 +1,5 @@
 /** The verbs about the daemon itself: daemon (foreground), ping, kill, save, resurrect. */
-import { livePid, startDaemon } from '../daemon/daemon.js'
+import { livePid } from '../daemon/pid-file.js'
 import { daemonPaths } from '../daemon/paths.js'
 import type { ProcessInfo } from '../../types.js'
 import { home, out, report, runningDaemon, warn, withDaemon } from './context.js'
@@ -10,6 +10,8 @@ import { metricsEndpoint, serveDaemonMetrics } from './daemon-metrics.js'
 /** Runs the daemon in this process until SIGTERM/SIGINT or `tend kill`. */
 export async function runDaemon(options: { resurrect?: boolean; metricsPort?: string; metricsHost?: string }): Promise<void> {
   const endpoint = metricsEndpoint(options, process.env)
+  // Loaded here, not at the top: every other verb is a client and needs none of the Supervisor.
+  const { startDaemon } = await import('../daemon/daemon.js')
   const daemon = await startDaemon({ home: home() })
   let open = true
   void daemon.closed.then(() => (open = false))

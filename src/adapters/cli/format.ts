@@ -1,5 +1,5 @@
 /** How the CLI shows things: the process table, sizes, durations. */
-import type { ProcessInfo } from '../../types.js'
+import type { ProcessDescription, ProcessInfo } from '../../types.js'
 
 export function formatBytes(bytes: number): string {
   if (!bytes) return '0b'
@@ -57,7 +57,7 @@ export function processTable(processes: readonly ProcessInfo[]): string {
 }
 
 /** `tend describe`: one block of key/value lines per process. */
-export function describeProcess(info: ProcessInfo): string {
+export function describeProcess(info: ProcessDescription): string {
   const { spec } = info
   const rows: [string, string][] = [
     ['id', String(info.id)],

@@ -105,8 +105,7 @@ export async function scale(name: string, count: string, options: { json?: boole
   if (!/^[+-]?\d+$/.test(count)) throw new CliError(`scale takes a number, +n or -n, got "${count}"`)
   const value = /^\d+$/.test(count) ? Number(count) : count
   await withDaemon(async (client) => {
-    await call(client, 'scale', [name, value])
-    const processes = await client.describe(name)
+    const processes = await call<ProcessInfo[]>(client, 'scale', [name, value])
     report(options.json, processes, () => processTable(processes))
   })
 }

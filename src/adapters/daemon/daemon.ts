@@ -3,7 +3,7 @@
  * file, plus the methods only a daemon has (`kill`, `save`, `resurrect`).
  * It holds no process logic of its own.
  */
-import { chmodSync, createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs'
+import { chmodSync, createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs'
 import { format } from 'node:util'
 import { DaemonError, InvalidArgumentError } from '../../errors.js'
 import { Supervisor } from '../../supervisor.js'
@@ -32,28 +32,9 @@ export interface Daemon extends AsyncDisposable {
   close(): Promise<void>
 }
 
-/** The pid in a pid file, if the file exists and names a live tend daemon. */
-export function livePid(pidFile: string): number | null {
-  let pid: number
-  try {
-    pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10)
-  } catch {
-    return null
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return null
-  try {
-    process.kill(pid, 0)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null
-  }
-  // A pid the system gave to another program since the daemon died is stale too (where /proc tells).
-  try {
-    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('daemon')) return null
-  } catch {
-    // no /proc (macOS), or the process is gone: trust the signal check
-  }
-  return pid
-}
+import { livePid } from './pid-file.js'
+
+export { livePid }
 
 /** Appends timestamped lines to daemon.log. */
 function openLog(path: string): { log: (...args: unknown[]) => void; stream: WriteStream } {
