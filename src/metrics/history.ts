@@ -137,7 +137,9 @@ export class MetricsHistory {
     const first = ticks[0]!.at
     const span = ticks.at(-1)!.at - first
     const maxPoints = Math.max(1, Math.min(query.maxPoints ?? 360, Math.floor(MAX_VALUES / Math.max(1, ids.size))))
-    const step = Math.max(query.step ?? 0, ticks.length > maxPoints ? Math.ceil((span + 1) / maxPoints) : 0)
+    // Whole seconds, so buckets line up with a 1 s sampler.
+    const needed = ticks.length > maxPoints ? Math.ceil((span + 1) / maxPoints / 1000) * 1000 : 0
+    const step = Math.max(query.step ?? 0, needed)
 
     // Group ticks into buckets of `step` ms (or one bucket per tick), then average each id within a bucket.
     const buckets: Tick[][] = []
