@@ -69,7 +69,13 @@ export function Monit(props: MonitProps): React.JSX.Element {
   const [streams, setStreams] = useState<Streams>('both')
   const [allLogs, setAllLogs] = useState(false)
   const [paused, setPaused] = useState<LogLine[] | null>(null)
-  const [mode, setMode] = useState<Mode>({ kind: 'normal' })
+  const [mode, setModeState] = useState<Mode>({ kind: 'normal' })
+  // Keys can come faster than frames: each one must see what the one before did.
+  const modeRef = useRef<Mode>(mode)
+  const setMode = (next: Mode): void => {
+    modeRef.current = next
+    setModeState(next)
+  }
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null)
 
   const refresh = useCallback(async () => {
@@ -176,6 +182,7 @@ export function Monit(props: MonitProps): React.JSX.Element {
 
   const pageSize = Math.max(1, tableHeight - 1)
   useInput((input, key) => {
+    const mode = modeRef.current
     if (key.ctrl && input === 'c') return props.onQuit()
     if (mode.kind === 'help') return setMode({ kind: 'normal' })
     if (mode.kind === 'confirm-delete') {
