@@ -127,13 +127,17 @@ export function Monit(props: MonitProps): React.JSX.Element {
         setMessage({ text: `could not load: ${(error as Error).message}`, error: true })
       }
     })()
+    let drawnAt = 0
     const timer = setInterval(() => {
       if (!dirty.current) return
       dirty.current = false
+      drawnAt = Date.now()
       setFrame((n) => n + 1)
     }, props.frameMs ?? 250)
-    // Uptimes move on even when nothing happens.
-    const clock = setInterval(() => (dirty.current = true), 1000)
+    // Uptimes move on even when nothing happens (the metrics ticks usually redraw often enough).
+    const clock = setInterval(() => {
+      if (Date.now() - drawnAt >= 1000) dirty.current = true
+    }, 1000)
     return () => {
       alive = false
       clearInterval(timer)

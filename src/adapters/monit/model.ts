@@ -58,8 +58,12 @@ export interface Column {
   readonly cell: (info: ProcessInfo, now: number) => string
 }
 
-/** The table's columns for a terminal `width` wide; the name takes what is left, health shows only when some process has it. */
-export function columns(width: number, withHealth: boolean): Column[] {
+/**
+ * The table's columns for a terminal `width` wide: the name takes what is
+ * left, up to what the longest name needs (`nameWidth`); health shows only
+ * when some process has it.
+ */
+export function columns(width: number, withHealth: boolean, nameWidth = Number.POSITIVE_INFINITY): Column[] {
   const fixed: Column[] = [
     { title: 'id', width: 4, align: 'right', cell: (info) => String(info.id) },
     { title: 'name', width: 0, align: 'left', cell: (info) => (info.spec.instances > 1 ? `${info.name}#${info.instance}` : info.name) },
@@ -74,8 +78,8 @@ export function columns(width: number, withHealth: boolean): Column[] {
   ]
   // Two for the selection marker, one space between columns.
   const used = 2 + fixed.reduce((sum, column) => sum + column.width + 1, 0)
-  const nameWidth = Math.max(6, width - used)
-  return fixed.map((column) => (column.title === 'name' ? { ...column, width: nameWidth } : column))
+  const name = Math.max(6, Math.min(width - used, nameWidth))
+  return fixed.map((column) => (column.title === 'name' ? { ...column, width: name } : column))
 }
 
 /** A cell padded or cut to its column's width. */

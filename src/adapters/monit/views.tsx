@@ -34,12 +34,9 @@ export function Header(props: {
   return (
     <Box width={props.width}>
       <Text bold {...paint(props.theme, 'cyan')} wrap="truncate">
-        {fit(left, Math.max(0, props.width - props.label.length - 1))}
+        {left}
       </Text>
-      <Text dimColor wrap="truncate">
-        {' '}
-        {props.label}
-      </Text>
+      <Text dimColor wrap="truncate">{`  ${props.label}`}</Text>
     </Box>
   )
 }
@@ -70,19 +67,16 @@ export function ProcessTable(props: {
       {rows.length === 0 ? <Text dimColor>No processes. Start one with: tend start &lt;script&gt;</Text> : null}
       {shown.map((info) => {
         const isSelected = info.id === props.selectedId
+        // One string per row, the status cut out only to colour it: few nodes to lay out on every frame.
+        const cells = columns.map((column) => fit(column.cell(info, props.now), column.width, column.align))
+        const at = columns.findIndex((column) => column.title === 'status')
+        const before = `${isSelected ? '▶ ' : '  '}${cells.slice(0, at).join(' ')} `
+        const after = ` ${cells.slice(at + 1).join(' ')}`
         return (
           <Text key={info.id} inverse={isSelected} wrap="truncate">
-            {isSelected ? '▶ ' : '  '}
-            {columns.map((column, i) => {
-              const text = fit(column.cell(info, props.now), column.width, column.align)
-              const color = column.title === 'status' ? STATUS_COLORS[info.status] : undefined
-              return (
-                <Text key={column.title} {...(isSelected ? {} : paint(props.theme, color))}>
-                  {i > 0 ? ' ' : ''}
-                  {text}
-                </Text>
-              )
-            })}
+            {before}
+            <Text {...(isSelected ? {} : paint(props.theme, STATUS_COLORS[info.status]))}>{cells[at]}</Text>
+            {after}
           </Text>
         )
       })}
@@ -107,7 +101,8 @@ export function Detail(props: {
   }
   const cpuText = figures(props.cpu, (n) => `${Math.round(n * 10) / 10}%`)
   const memoryText = figures(props.memory, formatBytes)
-  const chartWidth = Math.max(4, props.width - 5 - Math.max(cpuText.length, memoryText.length) - 1)
+  // Two minutes of samples at most: wider says little more and costs on every frame.
+  const chartWidth = Math.max(4, Math.min(120, props.width - 5 - Math.max(cpuText.length, memoryText.length) - 1))
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
