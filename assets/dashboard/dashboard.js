@@ -112,6 +112,8 @@
     const names = new Set([...state.processes.values()].map((p) => p.name))
     $('#summary').textContent = `${state.processes.size} processes, ${names.size} apps`
     $('#empty').hidden = state.processes.size > 0
+    // Health comes with probes: the column shows only when some process reports it.
+    $('#processes').classList.toggle('no-health', ![...state.processes.values()].some((p) => health(p)))
     for (const th of document.querySelectorAll('th[data-sort]')) {
       th.classList.toggle('sorted', th.dataset.sort === state.sort.key)
       th.classList.toggle('reverse', th.dataset.sort === state.sort.key && state.sort.reverse)

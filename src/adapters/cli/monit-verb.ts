@@ -7,17 +7,19 @@ import { Command } from 'commander'
 import { CliError, daemon, home } from './context.js'
 
 /**
- * Loads Ink and React the way a terminal UI wants them, with two variables
- * they read once, at load time, set only while they load (so nothing this
- * process starts later sees them):
- * - CI: Ink draws only a last frame when it believes it runs in CI; a person
- *   at a terminal wants the live screen whatever their environment says.
+ * Loads Ink and React the way a terminal UI wants them, with variables they
+ * read once, at load time, changed only while they load (so nothing this
+ * process starts later sees the change):
+ * - CI and its kin (CONTINUOUS_INTEGRATION, CI_*) hidden: Ink draws only a
+ *   last frame, and chalk no colour, when they believe they run in CI; a
+ *   person at a terminal wants the live screen whatever the environment says.
  * - NODE_ENV: React picks its production build (several times cheaper per
  *   frame than the development one) unless told otherwise.
  */
 async function loadInteractive<T>(load: () => Promise<T>): Promise<T> {
-  const saved = { CI: process.env.CI, NODE_ENV: process.env.NODE_ENV }
-  process.env.CI = 'false'
+  const ciNames = Object.keys(process.env).filter((name) => name === 'CI' || name === 'CONTINUOUS_INTEGRATION' || name.startsWith('CI_'))
+  const saved = Object.fromEntries(['NODE_ENV', ...ciNames].map((name) => [name, process.env[name]]))
+  for (const name of ciNames) delete process.env[name]
   process.env.NODE_ENV ||= 'production'
   try {
     return await load()

@@ -9,7 +9,7 @@ import { Box, Text, useInput, useStdout } from 'ink'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { LogEvent, LogLine, MetricsEvent, ProcessEvent, ProcessExitEvent, ProcessInfo } from '../../types.js'
 import type { Action, DashboardSource } from '../dashboard/source.js'
-import { columns, healthOf, SampleRing, SORT_KEYS, visibleLogs, visibleRows, type Sort, type Streams } from './model.js'
+import { columns, frameKey, healthOf, SampleRing, SORT_KEYS, visibleLogs, visibleRows, type Sort, type Streams } from './model.js'
 import { Detail, Header, HelpLine, HelpScreen, LogPanel, ProcessTable, Prompt, type Theme } from './views.js'
 
 export interface MonitProps {
@@ -61,6 +61,9 @@ export function Monit(props: MonitProps): React.JSX.Element {
   const ring = useRef(new SampleRing(SPARK_SAMPLES))
   const [frame, setFrame] = useState(0)
   const dirty = useRef(false)
+  /** Counts log lines as they come (the buffer itself is trimmed). */
+  const logStamp = useRef(0)
+  const selectedRef = useRef<number | null>(null)
 
   const [selectedId, setSelectedId] = useState<number | null>(null)
   const [sort, setSort] = useState<Sort>({ key: 'id', reverse: false })
@@ -103,6 +106,7 @@ export function Monit(props: MonitProps): React.JSX.Element {
       } else if (name === 'log:out' || name === 'log:err') {
         const { process: info, line, at } = payload as LogEvent
         logs.current.push({ id: info.id, name: info.name, stream: name === 'log:err' ? 'err' : 'out', line, at })
+        logStamp.current++
         if (logs.current.length > MAX_LOG_LINES * 1.5) logs.current = logs.current.slice(-MAX_LOG_LINES)
       } else if (name.startsWith('process:')) {
         const info = (payload as ProcessEvent).process
@@ -128,10 +132,20 @@ export function Monit(props: MonitProps): React.JSX.Element {
       }
     })()
     let drawnAt = 0
+    let lastKey = ''
     const timer = setInterval(() => {
       if (!dirty.current) return
       dirty.current = false
       drawnAt = Date.now()
+      const id = selectedRef.current
+      const key = frameKey(
+        processes.current.values(),
+        drawnAt,
+        id === null ? null : { cpu: ring.current.cpu(id), memory: ring.current.memory(id) },
+        logStamp.current,
+      )
+      if (key === lastKey) return
+      lastKey = key
       setFrame((n) => n + 1)
     }, props.frameMs ?? 250)
     // Uptimes move on even when nothing happens (the metrics ticks usually redraw often enough).
@@ -151,6 +165,7 @@ export function Monit(props: MonitProps): React.JSX.Element {
   const all = [...processes.current.values()]
   const rows = visibleRows(all, sort, filter, now)
   const selected = rows.find((info) => info.id === selectedId) ?? rows[0] ?? null
+  selectedRef.current = selected?.id ?? null
   useEffect(() => {
     if (selected && selected.id !== selectedId) setSelectedId(selected.id)
   }, [selected, selectedId])

@@ -179,3 +179,33 @@ export function visibleLogs(
   }
   return shown.reverse()
 }
+
+/**
+ * What a frame would show of the data, as a string: a new frame is drawn
+ * only when it differs. Idle processes give the same figures second after
+ * second (uptimes past a minute move once a minute), and drawing a frame is
+ * most of what monit costs.
+ */
+export function frameKey(
+  processes: Iterable<ProcessInfo>,
+  now: number,
+  selected: { readonly cpu: readonly (number | null)[]; readonly memory: readonly (number | null)[] } | null,
+  logStamp: number,
+): string {
+  const parts: string[] = [String(logStamp)]
+  for (const info of processes) {
+    parts.push(
+      `${info.id} ${info.status} ${info.pid} ${info.restarts} ${formatDuration(uptimeOf(info, now))} ${Math.round(info.cpu)} ${formatBytes(info.memory)} ${healthOf(info)}`,
+    )
+  }
+  if (selected) {
+    const last = (values: readonly (number | null)[]): string => String(values.at(-1) ?? '')
+    parts.push(
+      sparkline(selected.cpu, 120, { floor: 0 }),
+      sparkline(selected.memory, 120, { floor: 0 }),
+      last(selected.cpu),
+      formatBytes(Number(last(selected.memory))),
+    )
+  }
+  return parts.join('\n')
+}

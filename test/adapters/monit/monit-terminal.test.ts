@@ -21,6 +21,13 @@ const hasTmux = (() => {
   }
 })()
 
+/** The colour codes (foreground and background, not their defaults 39 and 49) in a screen's SGR sequences. */
+function colours(screen: string): string[] {
+  // eslint-disable-next-line no-control-regex -- the escape character is the point
+  const params = [...screen.matchAll(/\x1b\[([\d;]*)m/g)].flatMap((match) => match[1]!.split(';'))
+  return params.filter((code) => /^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(code))
+}
+
 const quote = (arg: string): string => `'${arg.replaceAll("'", `'\\''`)}'`
 
 // tmux comes from Debian (.ci/run installs it); CI must never skip this.
@@ -29,7 +36,7 @@ describe.skipIf(!hasTmux && !process.env.CI)('tend monit in a real terminal', { 
     const tend = tendHome()
     const [talker] = await tend.json<ProcessInfo[]>(['start', fixture('say-on-signal.cjs'), '--name', 'talker'])
     await tend.json(['start', fixture('long-running.cjs'), '--name', 'worker', '-i', '2', '--fork'])
-    const term = await tmuxSession({ columns: 110, rows: 30, env: { TEND_HOME: tend.home } })
+    const term = await tmuxSession({ columns: 110, rows: 30, env: { TEND_HOME: tend.home, CI: 'true' } })
 
     const before = join(term.dir, 'stty-before')
     const after = join(term.dir, 'stty-after')
@@ -44,8 +51,13 @@ describe.skipIf(!hasTmux && !process.env.CI)('tend monit in a real terminal', { 
     expect(screen).toMatch(/id\s+name\s+mode\s+pid\s+status/)
     expect(screen).toMatch(/▶\s+0 talker\s+fork\s+\d+ online\s+0/)
     expect(await term.display('#{alternate_on}')).toBe('1')
-    const drawn = await term.capture({ escapes: true })
-    if (process.env.TEND_DOCS_SCREENSHOTS) writeFileSync(join(process.env.TEND_DOCS_SCREENSHOTS, 'monit.ansi'), drawn)
+    // Colours without NO_COLOR (and with CI set, as in CI): the status column is green.
+    expect(colours(await term.capture({ escapes: true }))).toContain('32')
+    if (process.env.TEND_DOCS_SCREENSHOTS) {
+      // For the docs: once the sparklines have a few samples.
+      await term.waitFor((text) => /mem\s+[▁-█]{6}/.test(text), 'a few samples')
+      writeFileSync(join(process.env.TEND_DOCS_SCREENSHOTS, 'monit.ansi'), await term.capture({ escapes: true }))
+    }
 
     // r restarts the selected process (the first row): the screen shows a new pid and one restart, and the daemon agrees.
     await term.send('r', { literal: true })
@@ -85,8 +97,7 @@ describe.skipIf(!hasTmux && !process.env.CI)('tend monit in a real terminal', { 
 
     await launch()
     // NO_COLOR: not one colour sequence on the screen (bold, dim and inverse are not colours).
-    // eslint-disable-next-line no-control-regex -- the escape character is the point
-    expect(await term.capture({ escapes: true })).not.toMatch(/\x1b\[(3|4|9|10)\d(;\d+)*m/)
+    expect(colours(await term.capture({ escapes: true }))).toEqual([])
     await term.send('C-c')
     await term.waitFor((text) => text.includes('monit exited 0'), 'monit to exit on Ctrl-C')
     expect(await term.display('#{alternate_on}')).toBe('0')
