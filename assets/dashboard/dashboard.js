@@ -109,7 +109,9 @@
 
   function drawTable() {
     const rows = visibleProcesses()
-    const names = new Set([...state.processes.values()].map((p) => p.name))
+    const perApp = new Map()
+    for (const p of state.processes.values()) perApp.set(p.name, (perApp.get(p.name) ?? 0) + 1)
+    const names = new Set(perApp.keys())
     $('#summary').textContent = `${state.processes.size} processes, ${names.size} apps`
     $('#empty').hidden = state.processes.size > 0
     // Health comes with probes: the column shows only when some process reports it.
@@ -121,7 +123,7 @@
     $('#processes tbody').innerHTML = rows
       .map(
         (p) => `<tr data-id="${p.id}" class="${p.id === state.selected ? 'selected' : ''}">
-<td class="id">${p.id}</td><td class="name">${escape(p.name)}${p.instances > 1 ? `<span class="muted">#${p.instance}</span>` : ''}</td>
+<td class="id">${p.id}</td><td class="name">${escape(p.name)}${perApp.get(p.name) > 1 ? `<span class="muted">#${p.instance}</span>` : ''}</td>
 <td class="mode">${p.mode}</td><td class="pid">${p.pid ?? '-'}</td>
 <td class="status status-${p.status}">${p.status}</td><td class="health">${escape(health(p))}</td>
 <td class="restarts">${p.restarts}</td><td class="uptime">${duration(uptime(p))}</td>

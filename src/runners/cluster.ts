@@ -20,6 +20,7 @@ const debug = debuglog('tend')
 class ClusterChild implements RunningChild {
   readonly online: Promise<void>
   readonly exited: Promise<ChildExit>
+  #hasExited = false
   readonly #worker: Worker
   readonly #request: SpawnRequest
 
@@ -31,8 +32,16 @@ class ClusterChild implements RunningChild {
       else hooks.onMessage(message)
     })
     worker.on('error', (error) => debug('worker %d: %s', worker.process.pid, error.message))
+    worker.process.stdin?.on('error', (error) => debug('worker %d stdin: %s', worker.process.pid, error.message))
     this.online = new Promise((resolve) => worker.once('listening', () => resolve()))
-    this.exited = drainedExit(worker.process)
+    this.exited = drainedExit(worker.process).then((exit) => {
+      this.#hasExited = true
+      return exit
+    })
+  }
+
+  get hasExited(): boolean {
+    return this.#hasExited
   }
 
   get pid(): number {
@@ -43,6 +52,9 @@ class ClusterChild implements RunningChild {
   }
   get stderr() {
     return this.#worker.process.stderr
+  }
+  get stdin() {
+    return this.#worker.process.stdin
   }
   get connected(): boolean {
     return this.#worker.isConnected()

@@ -1,5 +1,5 @@
 /** The one interface every mode implements; callers never branch on the mode. */
-import type { Readable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
 import type { NormalizedSpec } from '../types.js'
 
 export interface ChildExit {
@@ -27,12 +27,16 @@ export interface RunningChild {
   readonly pid: number
   readonly stdout: Readable | null
   readonly stderr: Readable | null
+  /** The child's stdin (a pipe nobody writes to unless `sendLine` is called), or null. */
+  readonly stdin: Writable | null
   /** True while an IPC channel to the child is open. */
   readonly connected: boolean
   /** Resolves when the runner's own notion of "online" holds (fork: spawned; cluster: listening). */
   readonly online: Promise<void>
   /** Resolves once, when the process has exited and its output is drained. */
   readonly exited: Promise<ChildExit>
+  /** True once `exited` has resolved. */
+  readonly hasExited: boolean
   /**
    * Begins a graceful stop, the mode's way: fork sends `killSignal` to the
    * group (or `'shutdown'`), cluster disconnects the worker so its servers

@@ -64,7 +64,6 @@ export interface ProcessRow {
   readonly startedAt: number | null
   readonly cpu: number
   readonly memory: number
-  readonly instances: number
   readonly health: unknown
 }
 
@@ -81,7 +80,6 @@ export function processRow(info: ProcessInfo): ProcessRow {
     startedAt: info.startedAt,
     cpu: info.cpu,
     memory: info.memory,
-    instances: info.spec?.instances ?? 1,
     // ProcessInfo.health comes with probes (another part of tend); shown when there.
     health: (info as { health?: unknown }).health ?? null,
   }

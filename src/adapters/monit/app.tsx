@@ -9,7 +9,18 @@ import { Box, Text, useInput, useStdout } from 'ink'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { LogEvent, LogLine, MetricsEvent, ProcessEvent, ProcessExitEvent, ProcessInfo } from '../../types.js'
 import type { Action, DashboardSource } from '../dashboard/source.js'
-import { columns, frameKey, healthOf, SampleRing, SORT_KEYS, visibleLogs, visibleRows, type Sort, type Streams } from './model.js'
+import {
+  columns,
+  frameKey,
+  healthOf,
+  multiInstanceApps,
+  SampleRing,
+  SORT_KEYS,
+  visibleLogs,
+  visibleRows,
+  type Sort,
+  type Streams,
+} from './model.js'
 import { Detail, Header, HelpLine, HelpScreen, LogPanel, ProcessTable, Prompt, type Theme } from './views.js'
 
 export interface MonitProps {
@@ -258,9 +269,14 @@ export function Monit(props: MonitProps): React.JSX.Element {
 
   void frame
   const apps = new Set(all.map((info) => info.name)).size
+  // Short rows are cheaper to draw: the name column is as wide as the longest name needs.
+  const multi = multiInstanceApps(all)
+  const longestName = Math.max(4, ...all.map((info) => info.name.length + (multi.has(info.name) ? String(info.instance).length + 1 : 0)))
   const cols = columns(
     size.columns,
     all.some((info) => healthOf(info) !== ''),
+    longestName + 2,
+    multi,
   )
   const footer =
     mode.kind === 'input' ? (

@@ -63,10 +63,16 @@ export interface Column {
  * left, up to what the longest name needs (`nameWidth`); health shows only
  * when some process has it.
  */
-export function columns(width: number, withHealth: boolean, nameWidth = Number.POSITIVE_INFINITY): Column[] {
+export function columns(
+  width: number,
+  withHealth: boolean,
+  nameWidth = Number.POSITIVE_INFINITY,
+  /** Apps with more than one process: their names show the instance (`api#1`). */
+  multi: ReadonlySet<string> = new Set(),
+): Column[] {
   const fixed: Column[] = [
     { title: 'id', width: 4, align: 'right', cell: (info) => String(info.id) },
-    { title: 'name', width: 0, align: 'left', cell: (info) => (info.spec.instances > 1 ? `${info.name}#${info.instance}` : info.name) },
+    { title: 'name', width: 0, align: 'left', cell: (info) => (multi.has(info.name) ? `${info.name}#${info.instance}` : info.name) },
     { title: 'mode', width: 7, align: 'left', cell: (info) => info.mode },
     { title: 'pid', width: 7, align: 'right', cell: (info) => (info.pid === null ? '-' : String(info.pid)) },
     { title: 'status', width: 15, align: 'left', cell: (info) => info.status },
@@ -80,6 +86,14 @@ export function columns(width: number, withHealth: boolean, nameWidth = Number.P
   const used = 2 + fixed.reduce((sum, column) => sum + column.width + 1, 0)
   const name = Math.max(6, Math.min(width - used, nameWidth))
   return fixed.map((column) => (column.title === 'name' ? { ...column, width: name } : column))
+}
+
+/** The names of apps with more than one process. */
+export function multiInstanceApps(processes: readonly ProcessInfo[]): Set<string> {
+  const seen = new Set<string>()
+  const multi = new Set<string>()
+  for (const info of processes) (seen.has(info.name) ? multi : seen).add(info.name)
+  return multi
 }
 
 /** A cell padded or cut to its column's width. */

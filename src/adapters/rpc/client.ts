@@ -4,11 +4,12 @@
  */
 import eventemitter2 from 'eventemitter2'
 import { createConnection, type Socket } from 'node:net'
-import { RpcError, RpcTimeoutError } from '../../errors.js'
+import { ERROR_CODES, RpcError, RpcTimeoutError } from '../../errors.js'
 import type { Supervisor } from '../../supervisor.js'
 import type { EventName, SupervisorEvents } from '../../types.js'
 import { SUPERVISOR_METHODS, type SupervisorMethod } from './methods.js'
-import { errorFromWire, FrameDecoder, RPC_FRAME_TOO_LARGE, RPC_INTERNAL_ERROR, type RpcErrorObject } from './protocol.js'
+import { errorFromWire, FrameDecoder, MAX_REPLY_BYTES, RPC_INTERNAL_ERROR, RPC_REPLY_TOO_LARGE, type RpcErrorObject } from './protocol.js'
+import { assertSocketPathFits } from './socket-path.js'
 
 const { EventEmitter2 } = eventemitter2
 
@@ -18,6 +19,12 @@ export interface ConnectOptions {
   readonly timeout?: number
   /** How long to wait for the connection. @default 5000 */
   readonly connectTimeout?: number
+  /**
+   * The largest line accepted from the server. A reply over it rejects its
+   * call with an `RpcError` (`rpcCode` -32002) and the connection stays up.
+   * @default MAX_REPLY_BYTES (256 MiB)
+   */
+  readonly maxReplyBytes?: number
 }
 
 export interface CallOptions {
@@ -57,6 +64,15 @@ interface Pending {
   cleanup(): void
 }
 
+/** An event's `error` that is a TendError as data (`process:errored`'s) becomes an error of its class again. */
+function withTendErrors(payload: unknown): unknown {
+  if (typeof payload !== 'object' || payload === null || !('error' in payload)) return payload
+  const error = payload.error as { code?: unknown; message?: unknown } | null
+  if (typeof error?.code !== 'string' || !(ERROR_CODES as readonly string[]).includes(error.code)) return payload
+  const message = typeof error.message === 'string' ? error.message : ''
+  return { ...payload, error: errorFromWire({ code: 0, message, data: { ...error, code: error.code } }) }
+}
+
 function openSocket(socketPath: string, timeout: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(socketPath)
@@ -76,10 +92,16 @@ function openSocket(socketPath: string, timeout: number): Promise<Socket> {
   })
 }
 
-/** Connects to a tend RPC server. Rejects with the socket error (ENOENT, ECONNREFUSED…) when nothing answers. */
+/**
+ * Connects to a tend RPC server. Rejects with the socket error (ENOENT,
+ * ECONNREFUSED…) when nothing answers, and with SocketError, before trying,
+ * when the path is too long for a Unix socket.
+ */
 export async function connect(options: ConnectOptions): Promise<SupervisorClient> {
+  assertSocketPathFits(options.socketPath)
   const socket = await openSocket(options.socketPath, options.connectTimeout ?? 5000)
   const defaultTimeout = options.timeout ?? 30_000
+  const maxReplyBytes = options.maxReplyBytes ?? MAX_REPLY_BYTES
   const pending = new Map<number, Pending>()
   const events = new EventEmitter2({ wildcard: true, delimiter: ':', maxListeners: 0 })
   const subscribed = new Map<string, number>()
@@ -111,7 +133,7 @@ export async function connect(options: ConnectOptions): Promise<SupervisorClient
       }
       if (message.method === 'event' && Array.isArray(message.params)) {
         const [name, payload] = message.params
-        events.emit(name, payload, name)
+        events.emit(name, withTendErrors(payload), name)
         return
       }
       if (typeof message.id !== 'number') {
@@ -133,7 +155,18 @@ export async function connect(options: ConnectOptions): Promise<SupervisorClient
       if (message.error) call.reject(errorFromWire(message.error))
       else call.resolve(message.result)
     },
-    () => socket.destroy(new RpcError(RPC_FRAME_TOO_LARGE, 'The server sent a frame over 1 MiB')),
+    (head) => {
+      // Only the line is lost: the call it answered (its id is in the first bytes) fails, the rest go on.
+      const id = /^\{"jsonrpc":"2\.0","id":(\d+),/.exec(head)?.[1]
+      const call = id === undefined ? undefined : pending.get(Number(id))
+      if (!call) return // an event, or a call already timed out
+      pending.delete(Number(id))
+      call.cleanup()
+      call.reject(
+        new RpcError(RPC_REPLY_TOO_LARGE, `The reply to "${call.method}" is over this client's maxReplyBytes (${maxReplyBytes} bytes)`),
+      )
+    },
+    maxReplyBytes,
   )
   socket.on('data', (chunk: Buffer) => decoder.push(chunk))
 

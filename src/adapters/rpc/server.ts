@@ -8,14 +8,16 @@ import { chmodSync, linkSync, mkdirSync, mkdtempSync, rmSync, unlinkSync } from 
 import { createConnection, createServer, type Server, type Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { debuglog } from 'node:util'
-import { DaemonError, RpcError } from '../../errors.js'
+import { InvalidArgumentError, RpcError, SocketError } from '../../errors.js'
 import type { Supervisor } from '../../supervisor.js'
 import { VERSION } from '../../version.js'
 import { REQUIRED_PARAMS, SUPERVISOR_METHODS, type SupervisorMethod } from './methods.js'
 import {
   errorToWire,
   FrameDecoder,
+  MAX_REPLY_BYTES,
   RPC_FRAME_TOO_LARGE,
+  RPC_REPLY_TOO_LARGE,
   RPC_INVALID_PARAMS,
   RPC_INVALID_REQUEST,
   RPC_METHOD_NOT_FOUND,
@@ -23,10 +25,9 @@ import {
   type RpcErrorObject,
   type RpcId,
 } from './protocol.js'
+import { assertSocketPathFits, socketPathFits } from './socket-path.js'
 
 const debug = debuglog('tend:rpc')
-/** sun_path is 108 bytes on Linux and 104 on macOS, with a terminating NUL. */
-const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103
 
 /** A method the host adds next to the Supervisor's (the daemon's `save`, `kill`…). */
 export type ExtraMethod = (...params: unknown[]) => unknown
@@ -38,6 +39,14 @@ export interface ServeOptions {
   readonly methods?: Readonly<Record<string, ExtraMethod>>
   /** Bytes of unsent events per client past which further events are skipped. @default 1 MiB */
   readonly maxBufferedBytes?: number
+  /**
+   * The largest reply (or event) line sent. A reply over it is answered with
+   * an `RPC_REPLY_TOO_LARGE` (-32002) error naming its size instead, and the
+   * connection stays up; an event over it is skipped (and counted in
+   * `tend:skipped`). Requests keep their own cap, `MAX_FRAME_BYTES`.
+   * @default MAX_REPLY_BYTES (256 MiB)
+   */
+  readonly maxReplyBytes?: number
 }
 
 export interface RpcServer extends AsyncDisposable {
@@ -62,6 +71,7 @@ class Connection {
     private readonly supervisor: Supervisor,
     private readonly extra: Readonly<Record<string, ExtraMethod>>,
     private readonly maxBufferedBytes: number,
+    private readonly maxReplyBytes: number,
   ) {
     const decoder = new FrameDecoder(
       (line) => void this.#onLine(line),
@@ -82,16 +92,34 @@ class Connection {
     for (const { pattern, listener } of this.#subscriptions.splice(0)) this.supervisor.bus.off(pattern, listener)
   }
 
-  #write(message: object): void {
-    if (this.socket.destroyed || !this.socket.writable) return
-    this.socket.write(`${JSON.stringify(message, errorsAsData)}\n`)
+  /** Writes one line; false (nothing written) when it would pass `maxReplyBytes`. */
+  #write(message: object): boolean {
+    if (this.socket.destroyed || !this.socket.writable) return true
     // A client that sends requests but never reads its answers is cut off
-    // before it can grow the server's memory without bound.
-    if (this.socket.writableLength > this.maxBufferedBytes * 8) this.socket.destroy()
+    // before it can grow the server's memory without bound: the backlog is
+    // checked before each write, so one large reply alone is never the cause.
+    if (this.socket.writableLength > this.maxBufferedBytes * 8) {
+      this.socket.destroy()
+      return true
+    }
+    const line = `${JSON.stringify(message, errorsAsData)}\n`
+    // UTF-16 length ≤ UTF-8 bytes ≤ 3 × it: the exact count only near the cap
+    if (line.length * 3 > this.maxReplyBytes && Buffer.byteLength(line) > this.maxReplyBytes) return false
+    this.socket.write(line)
+    return true
   }
 
   #reply(id: RpcId, result: unknown, error?: RpcErrorObject): void {
-    this.#write(error ? { jsonrpc: '2.0', id, error } : { jsonrpc: '2.0', id, result: result ?? null })
+    if (this.#write(error ? { jsonrpc: '2.0', id, error } : { jsonrpc: '2.0', id, result: result ?? null })) return
+    this.#write({
+      jsonrpc: '2.0',
+      id,
+      error: {
+        code: RPC_REPLY_TOO_LARGE,
+        message: `The reply is over the server's reply cap of ${this.maxReplyBytes} bytes; ask for fewer processes (a narrower target)`,
+        data: { code: 'TEND_ERR_RPC', maxReplyBytes: this.maxReplyBytes },
+      },
+    })
   }
 
   #reportSkipped(): void {
@@ -136,7 +164,7 @@ class Connection {
       this.#skipped++
       return
     }
-    this.#write({ jsonrpc: '2.0', method: 'event', params: [name, payload] })
+    if (!this.#write({ jsonrpc: '2.0', method: 'event', params: [name, payload] })) this.#skipped++
   }
 
   async #onLine(line: string): Promise<void> {
@@ -254,7 +282,7 @@ async function listenOwnerOnly(server: Server, socketPath: string): Promise<void
   const privateDir = mkdtempSync(join(dirname(socketPath), '.t'))
   const temp = join(privateDir, 's')
   try {
-    if (Buffer.byteLength(temp) > MAX_SOCKET_PATH_BYTES) {
+    if (!socketPathFits(temp)) {
       await listen(server, socketPath)
       chmodSync(socketPath, 0o600)
       return
@@ -266,7 +294,7 @@ async function listenOwnerOnly(server: Server, socketPath: string): Promise<void
     } catch (error) {
       server.close()
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new DaemonError(dirname(socketPath), `Another server took ${socketPath} while this one started`, { cause: error })
+        throw new SocketError(socketPath, `Another server took ${socketPath} while this one started`, { cause: error })
       }
       throw error
     }
@@ -275,27 +303,42 @@ async function listenOwnerOnly(server: Server, socketPath: string): Promise<void
   }
 }
 
+/** Bad options are the caller's mistake: InvalidArgumentError, naming the option. */
+function validateServeOptions(options: ServeOptions): ServeOptions {
+  if (!isObject(options)) throw new InvalidArgumentError('options', 'serve() takes an options object with a socketPath')
+  const { socketPath, methods, maxBufferedBytes } = options
+  if (typeof socketPath !== 'string' || socketPath === '') {
+    throw new InvalidArgumentError('socketPath', `socketPath must be a non-empty string, got ${JSON.stringify(socketPath)}`)
+  }
+  if (methods !== undefined) {
+    if (!isObject(methods)) throw new InvalidArgumentError('methods', 'methods must be an object of functions, by name')
+    for (const [name, fn] of Object.entries(methods)) {
+      if (Object.hasOwn(SUPERVISOR_METHODS, name) || name === 'subscribe' || name === 'unsubscribe') {
+        throw new InvalidArgumentError('methods', `Extra method "${name}" would shadow a built-in method`)
+      }
+      if (typeof fn !== 'function') throw new InvalidArgumentError('methods', `Extra method "${name}" must be a function`)
+    }
+  }
+  if (maxBufferedBytes !== undefined && !(Number.isInteger(maxBufferedBytes) && maxBufferedBytes > 0)) {
+    throw new InvalidArgumentError('maxBufferedBytes', `maxBufferedBytes must be an integer > 0, got ${JSON.stringify(maxBufferedBytes)}`)
+  }
+  const { maxReplyBytes } = options
+  if (maxReplyBytes !== undefined && !(Number.isInteger(maxReplyBytes) && maxReplyBytes >= 1024)) {
+    throw new InvalidArgumentError('maxReplyBytes', `maxReplyBytes must be an integer ≥ 1024, got ${JSON.stringify(maxReplyBytes)}`)
+  }
+  return options
+}
+
 /**
  * Serves a Supervisor on a Unix socket. A socket file nobody answers on (left
  * by a killed process) is replaced; one a live server answers on is an error.
  */
 export async function serve(supervisor: Supervisor, options: ServeOptions): Promise<RpcServer> {
-  const { socketPath } = options
+  const { socketPath, maxBufferedBytes = 1024 * 1024, maxReplyBytes = MAX_REPLY_BYTES } = validateServeOptions(options)
   const extra = { ...options.methods }
-  for (const name of Object.keys(extra)) {
-    if (Object.hasOwn(SUPERVISOR_METHODS, name) || name === 'subscribe' || name === 'unsubscribe') {
-      throw new RpcError(RPC_INVALID_PARAMS, `Extra method "${name}" would shadow a built-in method`)
-    }
-  }
-  const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024
-  if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
-    throw new DaemonError(
-      dirname(socketPath),
-      `The socket path ${socketPath} is ${Buffer.byteLength(socketPath)} bytes; Unix sockets allow ${MAX_SOCKET_PATH_BYTES}. Use a shorter TEND_HOME`,
-    )
-  }
+  assertSocketPathFits(socketPath)
   mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 })
-  if (await isListening(socketPath)) throw new DaemonError(dirname(socketPath), `Another server is already listening on ${socketPath}`)
+  if (await isListening(socketPath)) throw new SocketError(socketPath, `Another server is already listening on ${socketPath}`)
   try {
     unlinkSync(socketPath)
   } catch {
@@ -304,7 +347,7 @@ export async function serve(supervisor: Supervisor, options: ServeOptions): Prom
 
   const connections = new Set<Connection>()
   const server: Server = createServer((socket) => {
-    const connection = new Connection(socket, supervisor, extra, maxBufferedBytes)
+    const connection = new Connection(socket, supervisor, extra, maxBufferedBytes, maxReplyBytes)
     connections.add(connection)
     socket.on('close', () => connections.delete(connection))
   })

@@ -13,7 +13,6 @@ const row = (id: number, name: string, fields: Partial<ProcessInfo> = {}): Proce
     cpu: 0,
     memory: 0,
     startedAt: 0,
-    spec: { instances: 1 },
     ...fields,
   }) as ProcessInfo
 

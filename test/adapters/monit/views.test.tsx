@@ -23,7 +23,6 @@ const row = (id: number, name: string, fields: Partial<ProcessInfo> = {}): Proce
     cpu: 0,
     memory: 0,
     startedAt: 0,
-    spec: { instances: 1 },
     ...fields,
   }) as ProcessInfo
 
@@ -40,7 +39,7 @@ describe('monit views', () => {
     const lines = frame.split('\n')
     expect(lines[0]).toMatch(/^\s+id name\s+mode\s+pid status\s+↺ uptime\s+cpu\s+memory$/)
     expect(lines.slice(1, 5).map((line) => /app\d/.exec(line)?.[0])).toEqual(['app5', 'app6', 'app7', 'app8'])
-    expect(lines[4]).toMatch(/^▶\s+8 app8\s+fork\s+108 online\s+8\s+0\s+0%\s+9\.0mb$/)
+    expect(lines[4]).toMatch(/^▶\s+8 app8\s+fork\s+108 online\s+8\s+0s?\s+0%\s+9\.0mb$/)
     expect(lines[5]).toContain('6–9 of 10')
   })
 
