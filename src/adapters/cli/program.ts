@@ -2,6 +2,8 @@
 import { Command, Option } from 'commander'
 import { VERSION } from '../../version.js'
 import * as daemonVerbs from './daemon-verbs.js'
+import { dashboardCommand } from './dashboard-verb.js'
+import { monitCommand } from './monit-verb.js'
 import * as processVerbs from './process-verbs.js'
 import * as reportVerbs from './report-verbs.js'
 import { controlVerbs } from './control-verbs.js'
@@ -162,6 +164,8 @@ export function buildProgram(): Command {
     .option('--json', 'log one JSON object per line')
     .option('--health-port <port>', 'serve /healthz, /readyz and /metrics on this port')
     .option('--health-host <host>', 'address for the health server', '0.0.0.0')
+    .option('--dashboard-port <port>', 'serve the web dashboard on this port (the URL with its token is printed)')
+    .option('--dashboard-host <host>', 'address for the dashboard (beyond loopback prints a warning)', '127.0.0.1')
     .action(runtime)
 
   inspectVerbs(program)
@@ -169,6 +173,8 @@ export function buildProgram(): Command {
   setupVerbs(program)
   registerTrigger(program)
   registerMetrics(program)
+  program.addCommand(monitCommand())
+  program.addCommand(dashboardCommand())
 
   return program
 }
