@@ -1,8 +1,6 @@
 /** The verbs that act on apps through the daemon: start, stop, restart, reload, delete, scale, signal, flush. */
 import { existsSync } from 'node:fs'
 import { extname, resolve } from 'node:path'
-import { loadEcosystem, looksLikeEcosystem } from '../../ecosystem/load.js'
-import { SPEC_KEYS } from '../../config/normalize.js'
 import type { AppSpec, ProcessInfo } from '../../types.js'
 import type { SupervisorClient } from '../rpc/client.js'
 import { CliError, isMissingMethod, parseTarget, report, warn, withDaemon } from './context.js'
@@ -27,6 +25,11 @@ const NODE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs'])
 /** The specs `tend start` asks for, from an ecosystem file or a script and flags. */
 export async function specsForStart(file: string, args: readonly string[], options: StartOptions): Promise<AppSpec[]> {
   const path = resolve(file)
+  // Loaded here: the ecosystem loader (YAML, JSON5) and the spec rules (croner) are for start alone, not for ls.
+  const [{ loadEcosystem, looksLikeEcosystem }, { SPEC_KEYS }] = await Promise.all([
+    import('../../ecosystem/load.js'),
+    import('../../config/normalize.js'),
+  ])
   let specs: AppSpec[]
   if (existsSync(path) && looksLikeEcosystem(path)) {
     const ecosystem = await loadEcosystem(path, { env: options.env, only: options.only?.split(',').map((name) => name.trim()) })
