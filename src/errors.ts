@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'TEND_ERR_DAEMON',
   'TEND_ERR_DUMP',
   'TEND_ERR_SOCKET',
+  'TEND_ERR_CLI',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
@@ -305,5 +306,20 @@ export class SocketError extends TendError {
     super('TEND_ERR_SOCKET', message, options)
     this.name = 'SocketError'
     this.path = path
+  }
+}
+
+/**
+ * The `tend` command line cannot do what it was asked: an unknown command or
+ * option, a missing or bad argument, a file it cannot read or write.
+ * `exitCode` is 2 for a command line that is wrong, 1 otherwise.
+ */
+export class CliError extends TendError {
+  static readonly code = 'TEND_ERR_CLI'
+  readonly exitCode: number
+  constructor(message: string, options: { exitCode?: number; cause?: unknown } = {}) {
+    super('TEND_ERR_CLI', message, { cause: options.cause })
+    this.name = 'CliError'
+    this.exitCode = options.exitCode ?? 1
   }
 }

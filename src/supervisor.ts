@@ -272,6 +272,24 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     return this.#infos(await this.#operations.send(target, message, signal))
   }
 
+  /**
+   * Writes `line` and a newline to the stdin of each running process the
+   * target names (PM2's `send <id> <line>`). Resolves with the processes
+   * written to once the line is queued on each pipe: a child that does not
+   * read its stdin never holds up its app's other operations.
+   */
+  async sendLine(target: Target, line: string, options?: OperationOptions): Promise<ProcessInfo[]> {
+    if (typeof line !== 'string') throw new InvalidArgumentError('line', `Expected a string for line, got ${typeof line}`)
+    const signal = this.#admit(options)
+    return this.#infos(await this.#operations.sendLine(target, line, signal))
+  }
+
+  /** Sets the restart counter of each process the target names back to 0 (PM2's `reset`); the crash-loop history is the policy's and stays. */
+  async reset(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
+    const signal = this.#admit(options)
+    return this.#infos(await this.#operations.reset(target, signal))
+  }
+
   /** The newest lines of output of the processes a target names, oldest first, from memory. */
   logs(target: Target = 'all', options: LogsOptions = {}): LogLine[] {
     const lines = options.lines ?? 100

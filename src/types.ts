@@ -127,10 +127,10 @@ export interface AppSpec {
   readonly incrementVar?: string
   /**
    * The stdout log file, relative to `cwd`; `false` or `'/dev/null'` turns it off.
-   * @default `<home>/logs/<name>-<id>-out.log` when the Supervisor has a `home`, else none
+   * @default `<home>/logs/<name>-<instance>-out.log` when the Supervisor has a `home`, else none
    */
   readonly outFile?: string | false
-  /** The stderr log file, as `outFile`. @default `<home>/logs/<name>-<id>-err.log` when there is a `home` */
+  /** The stderr log file, as `outFile`. @default `<home>/logs/<name>-<instance>-err.log` when there is a `home` */
   readonly errorFile?: string | false
   /** One file for stdout and stderr together, as `outFile`. @default none */
   readonly logFile?: string | false
@@ -258,6 +258,8 @@ export interface ProcessInfo {
   /** Resident memory in bytes, from the last metrics sample. */
   readonly memory: number
   readonly logFiles: LogFiles
+  /** Whether the app restarts on file changes (`watch` is on). */
+  readonly watching: boolean
 }
 
 /**

@@ -38,6 +38,8 @@ class ForkChild implements RunningChild {
     // Later errors (a failed kill or send) are reported where they happen. Added here rather than in
     // spawn(), whose scope holds the request and its env: a listener made there would keep them alive.
     child.on('error', (error) => debug('child %d: %s', child.pid, error.message))
+    // A write to a child that has gone (EPIPE) is reported by sendLine, never thrown at the host.
+    child.stdin?.on('error', (error) => debug('child %d stdin: %s', child.pid, error.message))
     child.on('message', (message) => {
       if (isExceptionReport(message)) hooks.onException(message.error)
       else hooks.onMessage(message)
@@ -63,6 +65,9 @@ class ForkChild implements RunningChild {
   }
   get stderr() {
     return this.#child.stderr
+  }
+  get stdin() {
+    return this.#child.stdin
   }
   get connected(): boolean {
     return this.#child.connected
@@ -108,7 +113,8 @@ export class ForkRunner implements Runner {
                 TEND_TREEKILL: spec.treekill ? '1' : '0',
               }
             : request.env,
-          stdio: spec.isNode ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+          // stdin is a pipe, as in PM2, so `tend send <id> <line>` can write to it.
+          stdio: spec.isNode ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
           detached: true,
           windowsHide: true,
         })

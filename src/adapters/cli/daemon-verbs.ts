@@ -45,7 +45,7 @@ export async function ping(options: { json?: boolean }): Promise<void> {
 }
 
 /** Stops every app gracefully, then the daemon; waits until its process is gone. */
-export async function kill(options: { json?: boolean }): Promise<void> {
+export async function kill(options: { json?: boolean; quiet?: boolean }): Promise<void> {
   const paths = daemonPaths(home())
   const client = await runningDaemon()
   if (!client) {
@@ -59,7 +59,7 @@ export async function kill(options: { json?: boolean }): Promise<void> {
   await client.closed
   const deadline = Date.now() + 120_000
   while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
-  report(options.json, { killed: true, pid }, () => `daemon pid ${pid} stopped`)
+  if (!options.quiet) report(options.json, { killed: true, pid }, () => `daemon pid ${pid} stopped`)
 }
 
 export async function save(options: { json?: boolean; force?: boolean }): Promise<void> {

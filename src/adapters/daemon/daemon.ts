@@ -12,6 +12,7 @@ import { VERSION } from '../../version.js'
 import { serve, type RpcServer } from '../rpc/server.js'
 import { daemonPaths, type DaemonPaths } from './paths.js'
 import { readDump, writeDump } from './dump.js'
+import { LastExits } from './last-exits.js'
 
 export interface DaemonOptions {
   readonly home: string
@@ -57,9 +58,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   const { log, stream } = openLog(paths.daemonLog)
   const supervisor = new Supervisor({ home: paths.home, metricsInterval: options.metricsInterval ?? 1000 })
-  supervisor.on('process:exit', ({ process: info, code, signal, reason }) =>
-    log('%s#%d exited with %s: %s', info.name, info.instance, signal ?? code, reason),
-  )
+  const lastExits = new LastExits()
+  supervisor.on('process:exit', (event) => {
+    const { process: info, code, signal, reason } = event
+    lastExits.record(info.id, event)
+    log('%s#%d exited with %s: %s', info.name, info.instance, signal ?? code, reason)
+  })
   supervisor.on('process:errored', ({ process: info, error }) => log('%s#%d errored: %s', info.name, info.instance, error.message))
   supervisor.on('logfile:error', ({ app, path, error }) => log('log file %s of %s stopped taking writes: %s', path, app, error.message))
 
@@ -86,7 +90,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       if (saved > 0) {
         throw new InvalidArgumentError(
           'force',
-          `Nothing runs: saving would replace the ${saved} app(s) in ${paths.dump} with none (use force to do it anyway)`,
+          `Nothing runs: saving would replace the ${saved} app(s) in ${paths.dump} with none (tend save --force, or save({ force: true }), does it anyway)`,
         )
       }
     }
@@ -111,6 +115,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         ping: () => ({ pid: process.pid, version: VERSION, home: paths.home, processes: supervisor.list().length }),
         save: (options) => save(options as { force?: boolean } | undefined),
         resurrect,
+        lastExits: (ids) => lastExits.of(Array.isArray(ids) ? ids.filter((id): id is number => typeof id === 'number') : []),
         kill: () => {
           // Answer first, then close: the caller waits for the socket to go.
           setImmediate(() => void close())

@@ -39,7 +39,7 @@ describe('tend CLI verbs', { timeout: 180_000 }, () => {
     const tend = tendHome()
     const [app] = await tend.json<ProcessInfo[]>(['start', fixture('long-running.cjs'), '--name', 'fl'])
     const outFile = app!.logFiles.out!
-    expect(outFile).toBe(join(tend.home, 'logs', `fl-${app!.id}-out.log`))
+    expect(outFile).toBe(join(tend.home, 'logs', `fl-${app!.instance}-out.log`))
     await until(() => existsSync(outFile) && readFileSync(outFile, 'utf8').includes('started'), {
       message: 'the first line in the log file',
     })
