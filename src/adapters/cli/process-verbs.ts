@@ -1,7 +1,6 @@
 /** The verbs that act on apps through the daemon: start, stop, restart, reload, delete, scale, signal, flush. */
 import { existsSync } from 'node:fs'
 import { basename, extname, join, resolve } from 'node:path'
-import { loadEcosystem, looksLikeEcosystem } from '../../ecosystem/load.js'
 import { SPEC_KEYS } from '../../config/normalize.js'
 import type { AppSpec, ProcessInfo } from '../../types.js'
 import type { SupervisorClient } from '../rpc/client.js'
@@ -54,6 +53,8 @@ function sharedFields(options: StartOptions, name: string | undefined): Record<s
 /** The specs `tend start` asks for, from an ecosystem file or a script and flags. */
 export async function specsForStart(file: string, args: readonly string[], options: StartOptions): Promise<AppSpec[]> {
   const path = resolve(file)
+  // Loaded here: the ecosystem loader (YAML, JSON5) is for start alone, not for ls.
+  const { loadEcosystem, looksLikeEcosystem } = await import('../../ecosystem/load.js')
   let specs: AppSpec[]
   if (existsSync(path) && looksLikeEcosystem(path)) {
     const ecosystem = await loadEcosystem(path, { env: options.env, only: options.only?.split(',').map((name) => name.trim()) })

@@ -1,5 +1,4 @@
 /** `tend runtime <ecosystem>`: the apps in the foreground, for Docker, Kubernetes and systemd. */
-import { loadEcosystem } from '../../ecosystem/load.js'
 import { CliError, warn } from './context.js'
 import { exposedWarning, parsePort } from './dashboard-verb.js'
 
@@ -19,6 +18,7 @@ export async function runtime(file: string, options: RuntimeVerbOptions): Promis
     throw new CliError(`--health-port takes a port number, got "${options.healthPort}"`)
   }
   const dashboardPort = parsePort('--dashboard-port', options.dashboardPort)
+  const { loadEcosystem } = await import('../../ecosystem/load.js')
   const ecosystem = await loadEcosystem(file, { env: options.env, only: options.only?.split(',').map((name) => name.trim()) })
   for (const warning of ecosystem.warnings) warn(`${ecosystem.path}: ${warning}`)
   // Loaded when used: the Supervisor and the Prometheus client are not what the client verbs need.
