@@ -19,7 +19,8 @@ export {
   NoIpcError,
   ClosedError,
   LogFileError,
+  ListenError,
   ERROR_CODES,
 } from './errors.js'
-export type { ErrorCode } from './errors.js'
+export type { ErrorCode, PortHolder } from './errors.js'
 export type * from './types.js'

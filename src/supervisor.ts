@@ -22,6 +22,7 @@ import { ClusterRunner } from './runners/cluster.js'
 import { ForkRunner } from './runners/fork.js'
 import type { Runner } from './runners/runner.js'
 import { normalizeSpec } from './config/normalize.js'
+import { HeldSockets } from './sockets/held-sockets.js'
 import type {
   AppSpec,
   LogLine,
@@ -70,6 +71,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     isClosing: () => this.#closing !== null,
   })
   readonly #triggers = new AppTriggers((app, reason) => this.#triggerRestarts.request(app, reason))
+  /** The sockets of apps with `listen`, bound before their first instance and handed to each. */
+  readonly #sockets = new HeldSockets()
   #closing: Promise<void> | null = null
 
   constructor(options: SupervisorOptions = {}) {
@@ -102,7 +105,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
         this.#events.emit('logfile:error', { app, path, error: { message: error.message, ...(code ? { code } : {}) }, at: Date.now() })
       },
     )
-    const runners: Record<Mode, Runner> = { fork: new ForkRunner(), cluster: new ClusterRunner() }
+    const runners: Record<Mode, Runner> = { fork: new ForkRunner((app) => this.#sockets.of(app)), cluster: new ClusterRunner() }
     this.#host = {
       // The one place the mode is looked at: everything after goes through the Runner interface.
       runnerFor: (spec) => runners[spec.mode],
@@ -138,7 +141,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   // ------------------------------------------------------------ helpers
 
   #info(process: ManagedProcess): ProcessInfo {
-    return this.#snapshots.of(process, this.#logs.filesOf(process.id))
+    return this.#snapshots.of(process, this.#logs.filesOf(process.id), this.#sockets.infoOf(process.spec.name))
   }
 
   #assertOpen(): void {
@@ -194,7 +197,14 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
 
   async #startApp(spec: NormalizedSpec, source: AppSpec, signal: AbortSignal | undefined): Promise<ProcessInfo[]> {
     if (this.#registry.apps.has(spec.name)) throw new ExistsError(spec.name)
-    const app = await this.#membership.createApp(spec, source)
+    await this.#sockets.hold(spec.name, spec.listen)
+    let app: App
+    try {
+      app = await this.#membership.createApp(spec, source)
+    } catch (error) {
+      this.#sockets.release(spec.name)
+      throw error
+    }
     debug('start %s (%d instances)', spec.name, spec.instances)
     if (spec.autostart) {
       for (const process of app.processes) process.launch()
@@ -312,6 +322,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       for (const process of processes) await this.#membership.forget(app, process)
       if (app.processes.length === 0) {
         this.#membership.removeApp(app)
+        this.#sockets.release(app.spec.name)
         await this.#triggers.disarm(app.spec.name)
       }
     })
@@ -398,6 +409,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       const processes = this.#registry.all()
       await Promise.allSettled(processes.map((process) => process.stop('stop')))
       for (const process of processes) process.dispose()
+      this.#sockets.close()
       await this.#logs.close()
     })()
     return this.#closing

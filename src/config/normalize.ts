@@ -14,6 +14,7 @@ import { resolveCommand } from './interpreter.js'
 import { suggest } from './suggest.js'
 import { parseDuration } from './units.js'
 import * as policyFields from './policy-fields.js'
+import { listenProblem, normalizeListen } from '../sockets/listen-spec.js'
 
 /** Every key an AppSpec may have, with its default where it has one. */
 const DEFAULTS = {
@@ -47,6 +48,7 @@ const DEFAULTS = {
   listenTimeout: 3000,
   instanceVar: 'NODE_APP_INSTANCE',
   incrementVar: undefined,
+  listen: undefined,
   ...LOG_DEFAULTS,
 } as const
 
@@ -241,8 +243,11 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
     listenTimeout: v.duration('listenTimeout'),
     instanceVar,
     incrementVar,
+    listen: normalizeListen(input.listen, (option, expected, value) => v.fail(option, expected, value)),
     ...normalizeLogOptions({ get: (option) => v.get(option), fail: (option, expected, value) => v.fail(option, expected, value) }, cwd),
   }
+  const listenIssue = listenProblem(normalized)
+  if (listenIssue) v.problem('listen', listenIssue)
   if (normalized.shutdownWithMessage && !normalized.isNode) {
     v.problem('shutdownWithMessage', 'needs an IPC channel, which only node scripts have')
   }

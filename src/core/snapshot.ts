@@ -1,12 +1,12 @@
 /** Plain ProcessInfo snapshots, with secret-looking env values redacted (once per spec). */
-import type { LogFiles, NormalizedSpec, ProcessInfo } from '../types.js'
+import type { LogFiles, NormalizedSpec, ProcessInfo, SocketInfo } from '../types.js'
 import { redactSpec } from '../util/redact.js'
 import type { ManagedProcess } from './managed-process.js'
 
 export class Snapshots {
   readonly #redacted = new WeakMap<NormalizedSpec, NormalizedSpec>()
 
-  of(process: ManagedProcess, logFiles: LogFiles): ProcessInfo {
+  of(process: ManagedProcess, logFiles: LogFiles, sockets: readonly SocketInfo[]): ProcessInfo {
     const { spec } = process
     let redacted = this.#redacted.get(spec)
     if (!redacted) this.#redacted.set(spec, (redacted = redactSpec(spec)))
@@ -29,6 +29,7 @@ export class Snapshots {
       cpu: running ? process.cpu : 0,
       memory: running ? process.memory : 0,
       logFiles,
+      sockets,
       spec: redacted,
     }
   }

@@ -9,6 +9,9 @@ import { SpawnError } from '../errors.js'
 import { assetPath } from './assets.js'
 import { sendSignal } from './process-group.js'
 import { drainedExit, isExceptionReport } from './child-exit.js'
+import type { BoundSocket } from '../sockets/bind.js'
+import { handover, withListenPid } from '../sockets/handover.js'
+import { heldSocketsOnline, isListeningReport } from '../sockets/readiness.js'
 import type { ChildExit, ChildHooks, Runner, RunningChild, SpawnRequest } from './runner.js'
 
 const debug = debuglog('tend')
@@ -21,24 +24,28 @@ export function commandLine(request: SpawnRequest): { command: string; args: str
 }
 
 class ForkChild implements RunningChild {
-  readonly online = Promise.resolve()
+  readonly online: Promise<void>
   readonly exited: Promise<ChildExit>
   readonly #child: ChildProcess
   readonly #group: boolean
   readonly #request: SpawnRequest
 
-  constructor(child: ChildProcess, request: SpawnRequest, hooks: ChildHooks) {
+  constructor(child: ChildProcess, request: SpawnRequest, hooks: ChildHooks, holdsSockets: boolean) {
     this.#child = child
     this.#group = request.spec.treekill
     this.#request = request
+    let onListening: () => void = () => undefined
+    const listening = new Promise<void>((resolve) => (onListening = resolve))
     child.on('message', (message) => {
       if (isExceptionReport(message)) hooks.onException(message.error)
+      else if (isListeningReport(message)) onListening()
       else hooks.onMessage(message)
     })
     // Whatever is left of the group (grandchildren) goes with the leader.
     this.exited = drainedExit(child, () => {
       if (this.#group) sendSignal(child.pid!, 'SIGKILL', true)
     })
+    this.online = holdsSockets ? heldSocketsOnline(request.spec, listening, this.exited) : Promise.resolve()
   }
 
   get pid(): number {
@@ -77,9 +84,19 @@ class ForkChild implements RunningChild {
 }
 
 export class ForkRunner implements Runner {
+  readonly #socketsOf: (app: string) => readonly BoundSocket[]
+
+  /** `socketsOf` names the sockets held for an app (see src/sockets/): they are handed to each of its children. */
+  constructor(socketsOf: (app: string) => readonly BoundSocket[] = () => []) {
+    this.#socketsOf = socketsOf
+  }
+
   spawn(request: SpawnRequest, hooks: ChildHooks): Promise<RunningChild> {
     const { spec } = request
-    const { command, args } = commandLine(request)
+    const sockets = this.#socketsOf(spec.name)
+    const held = sockets.length > 0 ? handover(sockets, spec.isNode) : null
+    const plain = commandLine(request)
+    const { command, args } = held && !spec.isNode ? withListenPid(plain.command, plain.args) : plain
     return new Promise((resolve, reject) => {
       let child: ChildProcess
       try {
@@ -89,12 +106,14 @@ export class ForkRunner implements Runner {
           env: spec.isNode
             ? {
                 ...request.env,
+                ...held?.env,
                 TEND_KILL_SIGNAL: spec.killSignal,
                 TEND_KILL_TIMEOUT: String(spec.killTimeout),
                 TEND_TREEKILL: spec.treekill ? '1' : '0',
               }
-            : request.env,
-          stdio: spec.isNode ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+            : { ...request.env, ...held?.env },
+          // Held sockets at 3, 4, …; node's IPC channel after them (node finds it by NODE_CHANNEL_FD).
+          stdio: ['ignore', 'pipe', 'pipe', ...(held?.fds ?? []), ...(spec.isNode ? ['ipc' as const] : [])],
           detached: true,
           windowsHide: true,
         })
@@ -107,7 +126,7 @@ export class ForkRunner implements Runner {
         child.off('error', onError)
         // Later errors (a failed kill or send) are reported where they happen.
         child.on('error', (error) => debug('child %d: %s', child.pid, error.message))
-        resolve(new ForkChild(child, request, hooks))
+        resolve(new ForkChild(child, request, hooks, held !== null))
       })
     })
   }

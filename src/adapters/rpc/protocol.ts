@@ -12,6 +12,7 @@ import {
   ExitedError,
   InvalidArgumentError,
   InvalidSpecError,
+  ListenError,
   LogFileError,
   NoIpcError,
   NotFoundError,
@@ -148,6 +149,7 @@ const CLASSES: Partial<Record<ErrorCode, { prototype: TendError }>> = {
   TEND_ERR_RPC_TIMEOUT: RpcTimeoutError,
   TEND_ERR_DAEMON: DaemonError,
   TEND_ERR_DUMP: DumpError,
+  TEND_ERR_LISTEN: ListenError,
 }
 
 /**
