@@ -24,6 +24,7 @@ describe('docs/errors.md', () => {
       new tend.NoIpcError(1, 'api'),
       new tend.ClosedError(),
       new tend.LogFileError('api', '/x/out.log', new Error('EACCES')),
+      new tend.ListenError('api', '127.0.0.1:3000', { reason: 'in-use', errno: 'EADDRINUSE', holder: { pid: 1, command: 'node' } }),
     ]
     const exported = Object.values(tend).filter((value) => typeof value === 'function' && value.prototype instanceof TendError)
     expect(samples.map((error) => error.constructor).sort()).toEqual(exported.sort())

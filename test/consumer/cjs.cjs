@@ -27,6 +27,17 @@ const assert = require('node:assert/strict')
   await served.close()
   fs.rmSync(dir, { recursive: true, force: true })
   console.log('require tend/rpc: ok')
+
+  const { heldSockets, drain } = require('tendjs/http')
+  const http = require('node:http')
+  assert.deepEqual(
+    heldSockets({ LISTEN_FDS: '2', LISTEN_FDNAMES: 'web:admin' }).map((s) => s.name),
+    ['web', 'admin'],
+  )
+  const server = http.createServer((req, res) => res.end('ok'))
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await drain(server, { timeout: 1000 })
+  console.log('require tendjs/http: ok')
 })().catch((error) => {
   console.error(error)
   process.exitCode = 1

@@ -22,3 +22,15 @@ export async function remote(): Promise<ProcessInfo[]> {
   void listed
   return client.describe('api')
 }
+
+import { adopt, drain, heldSockets, type DrainOptions, type HeldSocket } from 'tendjs/http'
+import { createServer } from 'node:http'
+export async function served(): Promise<HeldSocket> {
+  const server = createServer()
+  const options: DrainOptions = { timeout: 5000 }
+  const held: HeldSocket[] = heldSockets()
+  void held
+  const socket = await adopt(server, { socket: 'web' })
+  await drain(server, options)
+  return socket
+}

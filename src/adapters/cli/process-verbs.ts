@@ -19,6 +19,8 @@ export interface StartOptions {
   readonly interpreter?: string
   readonly nodeArgs?: string
   readonly cwd?: string
+  /** `--listen`, repeatable: sockets tend holds for the app (docs/zero-downtime.md). */
+  readonly listen?: readonly string[]
   readonly json?: boolean
 }
 
@@ -33,6 +35,7 @@ export async function specsForStart(file: string, args: readonly string[], optio
     for (const warning of ecosystem.warnings) warn(`${path}: ${warning}`)
     specs = ecosystem.apps
     if (options.namespace) specs = specs.map((spec) => ({ ...spec, namespace: options.namespace }))
+    if (options.listen?.length) throw new CliError(`--listen applies to a script; set listen in ${file} for its apps`)
   } else {
     if (options.env || options.only) throw new CliError(`--env and --only apply to ecosystem files; ${file} is a script`)
     const interpreter = options.interpreter
@@ -46,6 +49,7 @@ export async function specsForStart(file: string, args: readonly string[], optio
     if (options.namespace) spec.namespace = options.namespace
     if (interpreter) spec.interpreter = interpreter
     if (options.nodeArgs) spec.interpreterArgs = options.nodeArgs
+    if (options.listen?.length) spec.listen = options.listen.length === 1 ? options.listen[0] : [...options.listen]
     if (options.instances !== undefined) {
       spec.instances = /^-?\d+$/.test(options.instances) ? Number(options.instances) : options.instances
       // As in PM2: -i on a node script means cluster mode, unless --fork.

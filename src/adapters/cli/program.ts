@@ -7,6 +7,7 @@ import * as reportVerbs from './report-verbs.js'
 import { runtime } from './runtime-verb.js'
 import { startup } from './startup-verb.js'
 
+const collect = (value: string, previous: string[]): string[] => [...previous, value]
 const json = (): Option => new Option('--json', 'print JSON instead of text')
 
 export function buildProgram(): Command {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .option('--interpreter <command>', 'interpreter: node, none (run a binary), python3, …')
     .option('--node-args <args>', 'arguments for the interpreter')
     .option('--cwd <dir>', 'working directory of the app')
+    .option('--listen <address>', 'hold a socket for the app and hand it over (3000, 127.0.0.1:3000, [::1]:3000); repeatable', collect, [])
     .addOption(json())
     .action((file: string, args: string[], options: processVerbs.StartOptions) => processVerbs.start(file, args, options))
 
