@@ -2,7 +2,7 @@
  * The public facade: validates input, serializes operations per app and
  * delegates to the registry and the processes it holds.
  */
-import eventemitter2 from 'eventemitter2'
+import eventemitter2, { type EventEmitter2 as WildcardBus } from 'eventemitter2'
 import { TypedEmitter } from 'tiny-typed-emitter'
 import { debuglog } from 'node:util'
 import { ManagedProcess, type ProcessHost } from './core/managed-process.js'
@@ -53,7 +53,7 @@ export interface WaitForOptions extends OperationOptions {
 
 export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncDisposable {
   /** The same events on a wildcard bus (`bus.on('process:*', …)`, `bus.on('log:*', …)`). */
-  readonly bus = new EventEmitter2({ wildcard: true, delimiter: ':', maxListeners: 100 })
+  readonly bus: WildcardBus = new EventEmitter2({ wildcard: true, delimiter: ':', maxListeners: 100 })
 
   readonly #options: SupervisorOptions
   readonly #registry = new Registry()

@@ -1,4 +1,5 @@
 /** Public types of tend: specs, process snapshots, events. */
+import type { TendError } from './errors.js'
 
 /** How a process runs: a child process of its own, or a node:cluster worker. */
 export type Mode = 'fork' | 'cluster'
@@ -344,6 +345,8 @@ export interface ProcessExitEvent extends ProcessEvent {
   readonly code: number | null
   readonly signal: NodeJS.Signals | null
   readonly reason: ExitReason
+  /** True when the graceful stop did not end the process within `killTimeout`, so SIGKILL had to follow. */
+  readonly forced: boolean
 }
 
 export interface ProcessRestartEvent extends ProcessEvent {
@@ -355,7 +358,8 @@ export interface ProcessRestartEvent extends ProcessEvent {
 }
 
 export interface ProcessErroredEvent extends ProcessEvent {
-  readonly error: Error & { readonly code: string }
+  /** Why it was given up: a CrashLoopError, SpawnError, ReadyTimeoutError… (over RPC, rebuilt as the same class). */
+  readonly error: TendError
 }
 
 export interface ProcessMessageEvent extends ProcessEvent {
