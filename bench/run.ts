@@ -22,6 +22,7 @@ import { runMetrics } from './metrics.js'
 import { runOverhead } from './overhead.js'
 import { createPm2Contender } from './pm2/pm2-contender.js'
 import { runRpc } from './rpc.js'
+import { runSockets, runSocketsThroughput } from './sockets.js'
 
 const quick = process.argv.includes('--quick')
 const compareArg = process.argv.find((arg) => arg.startsWith('--compare'))
@@ -45,6 +46,8 @@ const scenarios: [string, (options: ScenarioOptions) => Promise<Figure[]>][] = [
   ['metrics', runMetrics],
   ['control', runControl],
   ['rpc', runRpc],
+  ['sockets', runSockets],
+  ['sockets-throughput', runSocketsThroughput],
 ]
 
 function cell(f: Figure): string {

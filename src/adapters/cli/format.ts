@@ -80,6 +80,10 @@ export function describeProcess(info: ProcessInfo): string {
     ['cwd', spec.cwd],
     ['instances', String(spec.instances)],
     ['kill', `${spec.killSignal}, SIGKILL after ${spec.killTimeout} ms`],
+    ...(info.sockets ?? []).map((socket): [string, string] => [
+      `socket (fd ${socket.fd})`,
+      `${socket.host.includes(':') ? `[${socket.host}]` : socket.host}:${socket.port} (${socket.name})`,
+    ]),
     ...Object.entries(info.logFiles).map(([stream, path]): [string, string] => [`log (${stream})`, String(path)]),
   ]
   const env = Object.entries(spec.env)
