@@ -29,8 +29,6 @@ function toPort(value) {
   return undefined
 }
 
-const WILDCARDS = new Set([undefined, null, '', '0.0.0.0', '::', '*'])
-
 /** The port, host and fd a listen() call asks for, as node's own argument rules read them. */
 function requested(args) {
   const [first, second] = args
@@ -57,7 +55,8 @@ function adoptHeldSockets({ killSignal, killTimeout }) {
     if (request.port === undefined || request.port === 0) return undefined
     const samePort = free.filter((socket) => socket.port === request.port)
     const host = request.host === 'localhost' ? '127.0.0.1' : request.host
-    return samePort.find((socket) => socket.host === host) ?? (WILDCARDS.has(host) ? samePort[0] : samePort[0])
+    // The held address on that host first; otherwise any held socket on the port (binding it anew could only fail).
+    return samePort.find((socket) => socket.host === host) ?? samePort[0]
   }
 
   const listen = net.Server.prototype.listen

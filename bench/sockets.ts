@@ -89,7 +89,7 @@ export async function runSockets({ quick, contenders }: ScenarioOptions): Promis
 /** Many reloads of fork ×1 under keep-alive and new-connection load at once. */
 async function reloads(sides: Contender[], quick: boolean, kind: 'node' | 'python'): Promise<Figure[]> {
   const counts: Record<string, number> =
-    kind === 'node' ? { tend: quick ? 5 : 100, PM2: quick ? 2 : 10 } : { tend: quick ? 3 : 20, PM2: quick ? 2 : 5 }
+    kind === 'node' ? { tend: quick ? 3 : 100, PM2: quick ? 1 : 10 } : { tend: quick ? 2 : 20, PM2: quick ? 1 : 5 }
   const results = await interleave(sides, 1, async (side) => {
     const port = await freePort()
     const name = `${kind}-reload`
@@ -169,7 +169,7 @@ async function crash(sides: Contender[], quick: boolean): Promise<Figure[]> {
  * between rounds than within one.
  */
 export async function runSocketsThroughput({ quick, contenders }: ScenarioOptions): Promise<Figure[]> {
-  const ms = quick ? 1000 : 2000
+  const ms = quick ? 600 : 2000
   const rounds = quick ? 1 : 5
   return withContenders(contenders, async (sides) => {
     const figures: Figure[] = []

@@ -1,10 +1,12 @@
 /** The `listen` option: its forms, its errors, and a privileged port. */
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { normalizeSpec } from '../../src/config/normalize.js'
 import { InvalidSpecError } from '../../src/index.js'
-import { fixture, supervisor } from '../helpers.js'
+import { loadEcosystem } from '../../src/ecosystem/load.js'
+import { fixture, supervisor, tempDir } from '../helpers.js'
 
 const context = { env: process.env, baseCwd: process.cwd() }
 const script = fixture('held-http.cjs')
@@ -51,6 +53,14 @@ describe('listen in the spec', () => {
   ])('rejects %j naming the option', (input, message) => {
     expect(() => listenOf(input)).toThrow(InvalidSpecError)
     expect(() => listenOf(input)).toThrow(message)
+  })
+
+  it('is the key listen in an ecosystem file too', async () => {
+    const file = join(tempDir(), 'ecosystem.config.json')
+    writeFileSync(file, JSON.stringify({ apps: [{ name: 'web', script, listen: ['127.0.0.1:8080', { port: 8081, name: 'admin' }] }] }))
+    const { apps, warnings } = await loadEcosystem(file, {})
+    expect(warnings).toEqual([])
+    expect(normalizeSpec(apps[0], context).listen.map((socket) => socket.port)).toEqual([8080, 8081])
   })
 
   it('refuses cluster mode and incrementVar PORT with the reason', () => {
