@@ -34,9 +34,9 @@ const assert = require('node:assert/strict')
     heldSockets({ LISTEN_FDS: '2', LISTEN_FDNAMES: 'web:admin' }).map((s) => s.name),
     ['web', 'admin'],
   )
-  const server = http.createServer((req, res) => res.end('ok'))
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  await drain(server, { timeout: 1000 })
+  const plain = http.createServer((req, res) => res.end('ok'))
+  await new Promise((resolve) => plain.listen(0, '127.0.0.1', resolve))
+  await drain(plain, { timeout: 1000 })
   console.log('require tendjs/http: ok')
 })().catch((error) => {
   console.error(error)
