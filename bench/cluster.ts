@@ -133,7 +133,7 @@ async function startLatency(sides: Contender[], runs: number): Promise<Figure[]>
     )
   }
   const fork = await interleave(sides, runs, async (side) => {
-    const port = await freePort()
+    const port = await freePort(4)
     const started = performance.now()
     await side.start({ name: 'f4', script: app, instances: 4, env: { PORT: port }, incrementVar: 'PORT' })
     await Promise.all([0, 1, 2, 3].map((k) => answers(port + k)))

@@ -4,6 +4,7 @@
  * or an array of these. Called from normalizeSpec, which owns the error template.
  */
 import { isIP } from 'node:net'
+import type { SpecFields } from '../config/spec-fields.js'
 import type { NormalizedListen } from '../types.js'
 
 /** Reports an invalid option: names it, says what was expected and shows what was given. */
@@ -101,4 +102,9 @@ export function listenProblem(spec: {
   if (spec.incrementVar === 'PORT')
     return 'sets PORT to the held port for every instance; incrementVar PORT would give each instance a port no one holds'
   return null
+}
+
+/** The spec's `listen`, read through the normalize step's fields (one message template for every option). */
+export function normalizeListenOption(fields: SpecFields): readonly NormalizedListen[] {
+  return normalizeListen(fields.get('listen'), (option, expected, value) => fields.fail(option, expected, value))
 }
