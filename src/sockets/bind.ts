@@ -40,15 +40,20 @@ export const FIRST_FD = 3
 // without listening; it has been on node:net for every release tend supports.
 const createServerHandle = (net as unknown as { _createServerHandle?: CreateServerHandle })._createServerHandle
 
+// Synchronous from the first line to the exit: the event loop never turns, so it never accepts.
 const HELPER = `
 const net = require('node:net')
+const { writeSync } = require('node:fs')
 const backlogs = JSON.parse(process.argv[1])
 for (let i = 0; i < backlogs.length; i++) {
   const handle = net._createServerHandle(null, 0, 4, ${FIRST_FD} + i)
   const error = typeof handle === 'number' ? handle : handle.listen(backlogs[i])
-  if (error) { process.stderr.write(JSON.stringify({ index: i, errno: error })); process.reallyExit(1) }
+  if (error) {
+    writeSync(2, JSON.stringify({ index: i, errno: error }))
+    process.exit(1)
+  }
 }
-process.reallyExit(0)
+process.exit(0)
 `
 
 function errnoName(errno: number): string {

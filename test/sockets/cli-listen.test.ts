@@ -17,7 +17,9 @@ function canBind(port: number): Promise<boolean> {
 describe('tend start --listen', () => {
   it('holds the sockets given (repeatable), shows them, and frees them on delete', async () => {
     const tend = tendHome()
-    const [web, admin] = [await freePort(), await freePort()]
+    const web = await freePort()
+    let admin = await freePort()
+    while (admin === web) admin = await freePort() // the OS may hand out a released port again
     const [app] = await tend.json<ProcessInfo[]>([
       'start',
       fixture('held-http.cjs'),

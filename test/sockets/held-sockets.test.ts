@@ -154,8 +154,9 @@ describe('listen: sockets held by the supervisor', () => {
 
   it('rejects a port in use with TEND_ERR_LISTEN naming the address and the holder, and binds nothing', async () => {
     const sup = supervisor()
-    const [taken, free] = [await freePort(), await freePort()]
+    const taken = await freePort()
     const holder = await holdPort(taken)
+    const free = await freePort() // asked once taken is held, so never the same port
     const error = await sup
       .start({ name: 'web', script: fixture('held-http.cjs'), listen: [`${LOOPBACK}:${free}`, `${LOOPBACK}:${taken}`] })
       .catch((e: unknown) => e)
