@@ -9,6 +9,7 @@ import { SpawnError } from '../errors.js'
 import { assetPath } from './assets.js'
 import { sendSignal } from './process-group.js'
 import { drainedExit, isExceptionReport } from './child-exit.js'
+import type { NormalizedSpec } from '../types.js'
 import type { BoundSocket } from '../sockets/bind.js'
 import { handover, withListenPid } from '../sockets/handover.js'
 import { heldSocketsOnline, isListeningReport } from '../sockets/readiness.js'
@@ -29,12 +30,19 @@ class ForkChild implements RunningChild {
   #hasExited = false
   readonly #child: ChildProcess
   readonly #group: boolean
-  readonly #request: SpawnRequest
+  // The spec, not the whole request: the request's env (a copy of the host's
+  // environment per child) would stay in memory for the child's whole life.
+  readonly #spec: NormalizedSpec
 
-  constructor(child: ChildProcess, request: SpawnRequest, hooks: ChildHooks, holdsSockets: boolean) {
+  constructor(child: ChildProcess, spec: NormalizedSpec, hooks: ChildHooks, holdsSockets: boolean) {
     this.#child = child
-    this.#group = request.spec.treekill
-    this.#request = request
+    this.#group = spec.treekill
+    this.#spec = spec
+    // Later errors (a failed kill or send) are reported where they happen. Added here rather than in
+    // spawn(), whose scope holds the request and its env: a listener made there would keep them alive.
+    child.on('error', (error) => debug('child %d: %s', child.pid, error.message))
+    // A write to a child that has gone (EPIPE) is reported by sendLine, never thrown at the host.
+    child.stdin?.on('error', (error) => debug('child %d stdin: %s', child.pid, error.message))
     let onListening: () => void = () => undefined
     const listening = new Promise<void>((resolve) => (onListening = resolve))
     child.on('message', (message) => {
@@ -49,7 +57,7 @@ class ForkChild implements RunningChild {
       this.#hasExited = true
       return exit
     })
-    this.online = holdsSockets ? heldSocketsOnline(request.spec, listening, this.exited) : Promise.resolve()
+    this.online = holdsSockets ? heldSocketsOnline(spec, listening, this.exited) : Promise.resolve()
   }
 
   get hasExited(): boolean {
@@ -65,12 +73,15 @@ class ForkChild implements RunningChild {
   get stderr() {
     return this.#child.stderr
   }
+  get stdin() {
+    return this.#child.stdin
+  }
   get connected(): boolean {
     return this.#child.connected
   }
 
   stop(): void {
-    const { shutdownWithMessage, killSignal } = this.#request.spec
+    const { shutdownWithMessage, killSignal } = this.#spec
     if (shutdownWithMessage && this.connected) this.send('shutdown').catch(() => this.kill(killSignal))
     else this.kill(killSignal)
   }
@@ -120,8 +131,9 @@ export class ForkRunner implements Runner {
                 TEND_TREEKILL: spec.treekill ? '1' : '0',
               }
             : { ...request.env, ...held?.env },
-          // Held sockets at 3, 4, …; node's IPC channel after them (node finds it by NODE_CHANNEL_FD).
-          stdio: ['ignore', 'pipe', 'pipe', ...(held?.fds ?? []), ...(spec.isNode ? ['ipc' as const] : [])],
+          // stdin is a pipe, as in PM2, so `tend send <id> <line>` can write to it. Held sockets at
+          // 3, 4, …; node's IPC channel after them (node finds it by NODE_CHANNEL_FD).
+          stdio: ['pipe', 'pipe', 'pipe', ...(held?.fds ?? []), ...(spec.isNode ? ['ipc' as const] : [])],
           detached: true,
           windowsHide: true,
         })
@@ -132,9 +144,7 @@ export class ForkRunner implements Runner {
       child.once('error', onError)
       child.once('spawn', () => {
         child.off('error', onError)
-        // Later errors (a failed kill or send) are reported where they happen.
-        child.on('error', (error) => debug('child %d: %s', child.pid, error.message))
-        resolve(new ForkChild(child, request, hooks, held !== null))
+        resolve(new ForkChild(child, spec, hooks, held !== null))
       })
     })
   }

@@ -1,7 +1,7 @@
 /** `tend start --listen`: the daemon holds the socket across reloads and frees it on delete. */
 import net from 'node:net'
 import { describe, expect, it } from 'vitest'
-import type { ProcessInfo } from '../../src/index.js'
+import type { ProcessDescription, ProcessInfo } from '../../src/index.js'
 import { tendHome } from '../adapters/cli/cli-helpers.js'
 import { fixture } from '../helpers.js'
 import { freePort, get, waitForHttp } from '../http-load.js'
@@ -34,13 +34,13 @@ describe('tend start --listen', () => {
       [web, 3],
       [admin, 4],
     ])
-    expect(app!.spec.listen).toHaveLength(2)
+    const [description] = await tend.json<ProcessDescription[]>(['describe', 'held', '--json'])
+    expect(description!.spec.listen).toHaveLength(2)
     await waitForHttp(web)
     const [reloaded] = await tend.json<ProcessInfo[]>(['reload', 'held'])
     expect(await get(web)).toBe(String(reloaded!.pid))
     const described = await tend.run(['describe', 'held'])
-    expect(described.stdout).toContain(`socket (fd 3)`)
-    expect(described.stdout).toContain(`127.0.0.1:${web}`)
+    expect(described.stdout).toContain(`127.0.0.1:${web} (fd 3, port-${web})`)
     expect(await canBind(web)).toBe(false)
     await tend.json(['delete', 'held'])
     expect(await canBind(web)).toBe(true)

@@ -15,6 +15,8 @@ export const SUPERVISOR_METHODS = {
   describe: 1,
   signal: 3,
   send: 3,
+  sendLine: 3,
+  reset: 2,
   logs: 2,
   waitFor: 3,
   flushLogs: 2,
@@ -34,5 +36,7 @@ export const REQUIRED_PARAMS: Readonly<Partial<Record<SupervisorMethod, number>>
   describe: 1,
   signal: 2,
   send: 2,
+  sendLine: 2,
+  reset: 1,
   waitFor: 2,
 }
