@@ -10,7 +10,7 @@ import { debuglog } from 'node:util'
 import { ExistsError, NotFoundError } from '../errors.js'
 import type { LogManager } from '../logs/log-manager.js'
 import type { OutputBuffer } from '../logs/output-buffer.js'
-import type { AppSpec, NormalizedSpec, Target } from '../types.js'
+import type { AppSpec, NormalizedListen, NormalizedSpec, Target } from '../types.js'
 import { settleAll } from '../util/settle.js'
 import type { AppMembership } from './app-membership.js'
 import type { KeyedQueue } from './keyed-queue.js'
@@ -28,6 +28,15 @@ export interface TriggerSwitch {
   disarm(name: string): Promise<void>
 }
 
+/** The sockets the supervisor holds for apps with `listen` (src/sockets/ implements it). */
+export interface SocketHolder {
+  /** Binds the app's sockets before its first instance: all or none (throws ListenError). */
+  hold(app: string, specs: readonly NormalizedListen[]): Promise<void>
+  /** Closes the app's sockets (no-op when it has none). */
+  release(app: string): void
+  close(): void
+}
+
 export interface AppOperationsDeps {
   readonly registry: Registry
   readonly queue: KeyedQueue
@@ -35,6 +44,7 @@ export interface AppOperationsDeps {
   readonly logs: LogManager<ManagedProcess>
   readonly output: OutputBuffer
   readonly triggers: TriggerSwitch
+  readonly sockets: SocketHolder
 }
 
 export class AppOperations {
@@ -44,6 +54,7 @@ export class AppOperations {
   readonly #logs: LogManager<ManagedProcess>
   readonly #output: OutputBuffer
   readonly #triggers: TriggerSwitch
+  readonly #sockets: SocketHolder
 
   constructor(deps: AppOperationsDeps) {
     this.#registry = deps.registry
@@ -52,6 +63,7 @@ export class AppOperations {
     this.#logs = deps.logs
     this.#output = deps.output
     this.#triggers = deps.triggers
+    this.#sockets = deps.sockets
   }
 
   /** Registers and launches apps, each in its turn; resolves when every instance is online. */
@@ -64,7 +76,14 @@ export class AppOperations {
 
   async #startApp(spec: NormalizedSpec, source: AppSpec, signal: AbortSignal | undefined): Promise<ManagedProcess[]> {
     if (this.#registry.apps.has(spec.name)) throw new ExistsError(spec.name)
-    const app = await this.#membership.createApp(spec, source)
+    await this.#sockets.hold(spec.name, spec.listen)
+    let app: App
+    try {
+      app = await this.#membership.createApp(spec, source)
+    } catch (error) {
+      this.#sockets.release(spec.name)
+      throw error
+    }
     debug('start %s (%d instances)', spec.name, spec.instances)
     if (spec.autostart) {
       for (const process of app.processes) process.launch()
@@ -136,6 +155,7 @@ export class AppOperations {
       for (const process of processes) await this.#membership.forget(app, process)
       if (app.processes.length === 0) {
         this.#membership.removeApp(app)
+        this.#sockets.release(app.spec.name)
         await this.#triggers.disarm(app.spec.name)
       }
     })
@@ -202,6 +222,7 @@ export class AppOperations {
     const processes = this.#registry.all()
     await Promise.allSettled(processes.map((process) => process.stop('stop')))
     for (const process of processes) process.dispose()
+    this.#sockets.close()
     await this.#logs.close()
   }
 }

@@ -1,8 +1,9 @@
 /**
  * When a new child counts as ready, that is online: the one rule for a
  * first start, a restart and a reload's replacement alike. Today: the
- * runner's own notion (fork: spawned; cluster: listening) or, with
- * `waitReady`, the `'ready'` IPC message, within `listenTimeout`.
+ * runner's own notion (fork: spawned; cluster: listening; fork with
+ * `listen`: listening on a held socket, see src/sockets/readiness.ts) or,
+ * with `waitReady`, the `'ready'` IPC message, within `listenTimeout`.
  */
 import type { NormalizedSpec } from '../types.js'
 import type { Run } from './run.js'
