@@ -341,6 +341,13 @@ export interface ProcessExceptionEvent extends ProcessEvent {
   readonly error: { readonly name: string; readonly message: string; readonly stack?: string }
 }
 
+/** A custom metric a process reported was dropped (a bad name or labels, or at odds with another process's). */
+export interface ProcessMetricInvalidEvent extends ProcessEvent {
+  /** The metric's name as the app gave it. */
+  readonly metric: string
+  readonly reason: string
+}
+
 export interface LogEvent {
   readonly process: ProcessInfo
   readonly line: string
@@ -369,6 +376,8 @@ export interface SupervisorEvents {
   'process:stopped': (event: ProcessEvent) => void
   'process:message': (event: ProcessMessageEvent) => void
   'process:exception': (event: ProcessExceptionEvent) => void
+  /** Once per process run and metric name: the metric is left out of metrics() and prometheus(). */
+  'process:metric-invalid': (event: ProcessMetricInvalidEvent) => void
   'log:out': (event: LogEvent) => void
   'log:err': (event: LogEvent) => void
   metrics: (event: MetricsEvent) => void

@@ -13,6 +13,8 @@ import { runtime } from './runtime-verb.js'
 import { setupVerbs } from './setup-verbs.js'
 import { startFlagOptions } from './start-options.js'
 import { startup } from './startup-verb.js'
+import { registerTrigger } from './trigger-verb.js'
+import { registerMetrics } from './metrics-verb.js'
 
 const json = (): Option => new Option('--json', 'print JSON instead of text')
 const noColor = (): Option => new Option('--no-color', 'no colour (NO_COLOR=1 does the same)')
@@ -140,7 +142,9 @@ export function buildProgram(): Command {
     .command('daemon')
     .description('run the daemon in the foreground (the CLI starts it on its own; systemd runs this)')
     .option('--resurrect', 'start the saved apps once up')
-    .action((options: { resurrect?: boolean }) => daemonVerbs.runDaemon(options))
+    .option('--metrics-port <port>', 'serve Prometheus /metrics on this port (or TEND_METRICS_PORT)')
+    .option('--metrics-host <host>', 'address for --metrics-port (or TEND_METRICS_HOST; default 127.0.0.1)')
+    .action((options: { resurrect?: boolean; metricsPort?: string; metricsHost?: string }) => daemonVerbs.runDaemon(options))
 
   program
     .command('startup')
@@ -167,6 +171,8 @@ export function buildProgram(): Command {
   inspectVerbs(program)
   controlVerbs(program)
   setupVerbs(program)
+  registerTrigger(program)
+  registerMetrics(program)
   program.addCommand(monitCommand())
   program.addCommand(dashboardCommand())
 

@@ -5,6 +5,7 @@ import type { LastExit } from '../daemon/last-exits.js'
 import { isMissingMethod, out, parseTarget, report, usageError, withDaemon } from './context.js'
 import { describeProcess } from './describe-text.js'
 import { miniList, processTable, SORT_FIELDS, sortProcesses } from './format.js'
+import { appSection } from './app-section.js'
 
 export interface ListOptions {
   readonly json?: boolean
@@ -41,8 +42,13 @@ export async function describe(target: string, options: { json?: boolean; env?: 
     const processes = await client.describe(parseTarget(target))
     const exits = await lastExits(client, processes)
     if (options.json) return out(JSON.stringify(processes.map((info) => ({ ...info, lastExit: exits[info.id] ?? null }))))
-    report(false, processes, () =>
-      processes.map((info) => describeProcess(info, { env: options.env, color: options.color, lastExit: exits[info.id] })).join('\n\n'),
+    const fromInside = await appSection(client, processes)
+    report(
+      false,
+      processes,
+      () =>
+        processes.map((info) => describeProcess(info, { env: options.env, color: options.color, lastExit: exits[info.id] })).join('\n\n') +
+        fromInside,
     )
   })
 }

@@ -21,6 +21,9 @@ export const SUPERVISOR_METHODS = {
   waitFor: 3,
   flushLogs: 2,
   reopenLogs: 1,
+  metrics: 1,
+  prometheus: 0,
+  invoke: 4,
 } as const
 
 export type SupervisorMethod = keyof typeof SUPERVISOR_METHODS
@@ -39,4 +42,5 @@ export const REQUIRED_PARAMS: Readonly<Partial<Record<SupervisorMethod, number>>
   sendLine: 2,
   reset: 1,
   waitFor: 2,
+  invoke: 2,
 }

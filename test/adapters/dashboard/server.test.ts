@@ -129,11 +129,13 @@ describe('dashboard server', { timeout: 60_000 }, () => {
     const lastSeen = seen.find((event) => event.event === 'log')!
     expect(lastSeen.data).toMatchObject({ id: info!.id, name: 'talker', stream: 'out', line: 'ping 1' })
 
-    // While nobody listens, two more lines come.
-    const third = nextEvent(sup, 'log:out', (event) => event.line === 'ping 3')
-    await sup.signal('talker', 'SIGUSR2')
-    await sup.signal('talker', 'SIGUSR2')
-    await third
+    // While nobody listens, two more lines come. One signal at a time: two SIGUSR2 sent before the
+    // child handles the first are one pending signal (standard signals do not queue).
+    for (const n of [2, 3]) {
+      const ping = nextEvent(sup, 'log:out', (event) => event.line === `ping ${n}`)
+      await sup.signal('talker', 'SIGUSR2')
+      await ping
+    }
     const again = await get('/api/events', { 'last-event-id': lastSeen.id! })
     const missed = await readEvents(again, (events) => events.filter((event) => event.event === 'log').length >= 2)
     expect(missed.filter((event) => event.event === 'log').map((event) => (event.data as { line: string }).line)).toEqual([
