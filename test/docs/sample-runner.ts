@@ -38,6 +38,14 @@ export interface Sandbox {
   close(): void
 }
 
+/** The package's entry points: subpath, the shim's file, the source it re-exports. */
+const SUBPATHS = [
+  ['.', 'index.ts', 'index.ts'],
+  ['./rpc', 'rpc.ts', 'rpc.ts'],
+  ['./app', 'app.ts', 'app/index.ts'],
+  ['./http', 'http.ts', 'http.ts'],
+] as const
+
 export function sandbox(): Sandbox {
   const dir = mkdtempSync('/tmp/tds-')
   // No package.json: server.js and worker.js are CommonJS, the samples .mjs.
@@ -47,10 +55,9 @@ export function sandbox(): Sandbox {
   mkdirSync(shim, { recursive: true })
   writeFileSync(
     join(shim, 'package.json'),
-    JSON.stringify({ name: 'tendjs', type: 'module', exports: { '.': './index.ts', './rpc': './rpc.ts' } }),
+    JSON.stringify({ name: 'tendjs', type: 'module', exports: Object.fromEntries(SUBPATHS.map(([path, file]) => [path, `./${file}`])) }),
   )
-  writeFileSync(join(shim, 'index.ts'), `export * from ${JSON.stringify(join(root, 'src', 'index.ts'))}\n`)
-  writeFileSync(join(shim, 'rpc.ts'), `export * from ${JSON.stringify(join(root, 'src', 'rpc.ts'))}\n`)
+  for (const [, file, source] of SUBPATHS) writeFileSync(join(shim, file), `export * from ${JSON.stringify(join(root, 'src', source))}\n`)
   symlinkSync(join(root, 'test'), join(dir, 'test'))
   return { dir, close: () => rmSync(dir, { recursive: true, force: true }) }
 }
