@@ -69,8 +69,8 @@ export class NotFoundError extends TendError {
 /** `start()` of an app name that is already registered. */
 export class ExistsError extends TendError {
   readonly app: string
-  constructor(app: string) {
-    super('TEND_ERR_EXISTS', `An app named "${app}" already exists; restart, reload or delete it instead`)
+  constructor(app: string, hint = 'restart, reload or delete it instead') {
+    super('TEND_ERR_EXISTS', `An app named "${app}" already exists; ${hint}`)
     this.name = 'ExistsError'
     this.app = app
   }

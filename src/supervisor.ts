@@ -22,6 +22,7 @@ import { ClusterRunner } from './runners/cluster.js'
 import { ForkRunner } from './runners/fork.js'
 import type { Runner } from './runners/runner.js'
 import { normalizeSpec } from './config/normalize.js'
+import { applyApp, type AppliedApp, type ApplyOptions, type ApplyPort } from './apply/apply.js'
 import type {
   AppSpec,
   LogLine,
@@ -35,6 +36,7 @@ import type {
   Target,
 } from './types.js'
 import { settleAll, parseScale } from './util/settle.js'
+import { redactValue } from './util/redact.js'
 
 const debug = debuglog('tend')
 // eventemitter2 is CommonJS: its module object is the class, with the class again as a property.
@@ -43,6 +45,25 @@ const { EventEmitter2 } = eventemitter2
 export interface LogsOptions {
   /** How many of the newest lines. @default 100 */
   readonly lines?: number
+}
+
+/** One process's environment, as environment() reports it. */
+export interface ProcessEnvironment {
+  readonly id: number
+  readonly name: string
+  readonly instance: number
+  /** Sorted by name; secret-looking values redacted. */
+  readonly env: Readonly<Record<string, string>>
+}
+
+/** Options of restart() and reload(). */
+export interface UpdateEnvOptions extends OperationOptions {
+  /**
+   * Variables merged over each app's `env` before its processes are
+   * replaced, and kept for later runs: PM2's `--update-env` (the CLI sends
+   * its own environment).
+   */
+  readonly env?: Readonly<Record<string, string>>
 }
 
 export interface WaitForOptions extends OperationOptions {
@@ -224,6 +245,22 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     return this.#registry.processesOf(target).map((process) => this.#info(process))
   }
 
+  /**
+   * The complete environment each process the target names runs with (its
+   * next run, for one that is not running): the Supervisor's `env` option
+   * (the daemon's: only what `inheritEnv` names), the spec's `env` (from the
+   * CLI: its own environment with the file's over it), and tend's own
+   * variables (`instanceVar`, `incrementVar`). Secret-looking values redacted.
+   */
+  environment(target: Target): ProcessEnvironment[] {
+    return this.#registry.processesOf(target).map((process) => {
+      const env: Record<string, string> = {}
+      const full = this.#host.childEnv(process.spec, process.instance)
+      for (const key of Object.keys(full).sort()) env[key] = redactValue(key, full[key]!)
+      return { id: process.id, name: process.spec.name, instance: process.instance, env }
+    })
+  }
+
   /** Stops processes gracefully (killSignal, then SIGKILL after killTimeout). They stay listed, stopped. */
   stop(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
     return this.#each(target, options, async (app, processes) => {
@@ -239,14 +276,33 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    * before the next, so an app with two or more keeps serving. Clears the
    * crash history.
    */
-  restart(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
-    return this.#each(target, options, async (app, processes) => {
-      await this.#armTriggers(app)
-      for (const process of processes) {
-        await process.restart('restart')
-        await process.untilOnline(options?.signal)
-      }
+  restart(target: Target, options?: UpdateEnvOptions): Promise<ProcessInfo[]> {
+    return this.#each(target, options, (app, processes) => {
+      this.#updateEnv(app, options?.env)
+      return this.#restartProcesses(app, processes, options?.signal)
     })
+  }
+
+  /** PM2's `--update-env`: `env` over the app's own, for this and every later run. */
+  #updateEnv(app: App, env: UpdateEnvOptions['env']): void {
+    if (env === undefined) return
+    if (env === null || typeof env !== 'object' || Array.isArray(env) || !Object.values(env).every((value) => typeof value === 'string')) {
+      throw new InvalidArgumentError('env', 'env must be an object of strings')
+    }
+    const source = this.#membership.sourceOf(app)
+    this.#membership.adopt(
+      app,
+      Object.freeze({ ...app.spec, env: Object.freeze({ ...app.spec.env, ...env }) }),
+      source && { ...source, env: { ...source.env, ...env } },
+    )
+  }
+
+  async #restartProcesses(app: App, processes: readonly ManagedProcess[], signal: AbortSignal | undefined): Promise<void> {
+    await this.#armTriggers(app)
+    for (const process of processes) {
+      await process.restart('restart')
+      await process.untilOnline(signal)
+    }
   }
 
   /**
@@ -255,20 +311,89 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    * fails, the old process keeps serving, the processes after it are left
    * as they were, and reload rejects with the replacement's error.
    */
-  reload(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
-    return this.#each(target, options, async (app, processes) => {
-      await this.#armTriggers(app) // a reload starts stopped processes too
-      // The next replacement starts while the previous old process drains.
-      const retiring: Promise<void>[] = []
-      try {
-        for (const process of processes) {
-          options?.signal?.throwIfAborted()
-          retiring.push((await process.reload()).retired)
-        }
-      } finally {
-        await Promise.all(retiring)
-      }
+  reload(target: Target, options?: UpdateEnvOptions): Promise<ProcessInfo[]> {
+    return this.#each(target, options, (app, processes) => {
+      this.#updateEnv(app, options?.env)
+      return this.#reloadProcesses(app, processes, options?.signal)
     })
+  }
+
+  async #reloadProcesses(app: App, processes: readonly ManagedProcess[], signal: AbortSignal | undefined): Promise<void> {
+    await this.#armTriggers(app) // a reload starts stopped processes too
+    // The next replacement starts while the previous old process drains.
+    const retiring: Promise<void>[] = []
+    try {
+      for (const process of processes) {
+        signal?.throwIfAborted()
+        retiring.push((await process.reload()).retired)
+      }
+    } finally {
+      await Promise.all(retiring)
+    }
+  }
+
+  /**
+   * Makes `specs` the desired state: per app, a diff against what runs, then
+   * the least change. New apps start; changed ones reload (cluster to
+   * cluster) or restart (anything else) one process at a time with the new
+   * spec and environment (a key gone from `env` is gone from the processes);
+   * a changed `instances` scales; unchanged apps are left alone (same pids).
+   * With `prune`, running apps the specs do not name are deleted. With
+   * `dryRun`, nothing changes. Rejects with InvalidSpecError before anything
+   * changes when a spec is bad; otherwise resolves with one entry per app,
+   * a failed step reported in its entry's `error` (the other apps go ahead).
+   */
+  async apply(specs: AppSpec | readonly AppSpec[], options: ApplyOptions = {}): Promise<AppliedApp[]> {
+    this.#assertOpen()
+    options.signal?.throwIfAborted()
+    const list: readonly unknown[] = Array.isArray(specs) ? specs : [specs]
+    const context = { env: this.#options.env ?? process.env, baseCwd: process.cwd() }
+    const desired = new Map<string, { spec: NormalizedSpec; source: AppSpec }>()
+    for (const source of list) {
+      const spec = normalizeSpec(source, context)
+      if (desired.has(spec.name)) throw new InvalidSpecError(`Two specs are named "${spec.name}"`, { option: 'name', app: spec.name })
+      desired.set(spec.name, { spec, source: source as AppSpec })
+    }
+    const names = [...desired.keys(), ...[...this.#registry.apps.keys()].filter((name) => !desired.has(name))]
+    const flags = { prune: options.prune === true, dryRun: options.dryRun === true }
+    const port = this.#applyPort(options.signal)
+    if (flags.dryRun) return Promise.all(names.map((name) => applyApp(name, desired.get(name), port, flags)))
+    return Promise.all(names.map((name) => this.#queue.run(name, () => applyApp(name, desired.get(name), port, flags), options.signal)))
+  }
+
+  /** What apply() needs, each step already under the app's lock. */
+  #applyPort(signal: AbortSignal | undefined): ApplyPort {
+    const appOf = (name: string): App => {
+      const app = this.#registry.apps.get(name)
+      if (!app) throw new NotFoundError(name)
+      return app
+    }
+    return {
+      running: (name) => this.#registry.apps.get(name)?.spec,
+      start: async (spec, source) => void (await this.#startApp(spec, source, signal)),
+      replace: async (name, spec, source, how) => {
+        const app = appOf(name)
+        const previous = this.#membership.adopt(app, spec, source)
+        await this.#triggers.disarm(name) // cron or watch may have changed
+        try {
+          const processes = [...app.processes]
+          if (how === 'reload') await this.#reloadProcesses(app, processes, signal)
+          else await this.#restartProcesses(app, processes, signal)
+        } catch (error) {
+          this.#membership.adopt(app, previous.spec, previous.source)
+          throw error
+        }
+      },
+      scale: (name, instances) => this.#membership.resize(appOf(name), instances, (resized) => this.#armTriggers(resized), signal),
+      delete: async (name) => {
+        const app = appOf(name)
+        await settleAll(app.processes.map((process) => process.stop('delete')))
+        for (const process of [...app.processes]) await this.#membership.forget(app, process)
+        this.#membership.removeApp(app)
+        await this.#triggers.disarm(name)
+      },
+      processes: (name) => (this.#registry.apps.get(name)?.processes ?? []).map((process) => this.#info(process)),
+    }
   }
 
   /**

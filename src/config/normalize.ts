@@ -190,6 +190,15 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
   const resolved = resolveCommand(script, interpreterInput, cwd, { ...context.env, ...env })
   if ('message' in resolved) v.problem(resolved.option, resolved.message)
 
+  const interpreterArgs = v.stringList('interpreterArgs')
+  if (resolved.isNode && needsTypeScriptLoader(resolved.script, interpreterArgs)) {
+    v.problem(
+      'script',
+      `"${resolved.script}" is TypeScript, which this node (${process.version}) does not run by itself: ` +
+        "use interpreter: 'tsx' (--interpreter tsx) or interpreterArgs: ['--import', 'tsx'] (node_args), with tsx installed",
+    )
+  }
+
   const mode = v.get('mode')
   if (mode !== 'fork' && mode !== 'cluster') v.fail('mode', "'fork' or 'cluster'")
   if (mode === 'cluster' && !resolved.isNode)
@@ -220,7 +229,7 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
     args: v.stringList('args'),
     interpreter: resolved.interpreter,
     isNode: resolved.isNode,
-    interpreterArgs: v.stringList('interpreterArgs'),
+    interpreterArgs,
     cwd,
     env,
     namespace,
@@ -249,6 +258,17 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
   if (normalized.waitReady && !normalized.isNode)
     v.problem('waitReady', "needs an IPC channel to receive 'ready', which only node scripts have")
   return deepFreeze(normalized)
+}
+
+const TYPESCRIPT = /\.[cm]?ts$/i
+/** Node flags that bring a loader (tsx, ts-node, swc…) or node's own type stripping. */
+const LOADER_FLAG = /^--(import|require|loader|experimental-loader|experimental-strip-types|experimental-transform-types)\b|^-r$/
+
+/** A .ts script run by plain node, on a node that does not strip types and with no loader flag: it would crash-loop. */
+function needsTypeScriptLoader(script: string, interpreterArgs: readonly string[]): boolean {
+  if (!TYPESCRIPT.test(script)) return false
+  if ((process.features as { typescript?: unknown }).typescript) return false
+  return !interpreterArgs.some((arg) => LOADER_FLAG.test(arg))
 }
 
 function policyOptions(input: Record<string, unknown>, cwd: string, v: Validator) {

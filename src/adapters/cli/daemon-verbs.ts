@@ -8,7 +8,12 @@ import { isAlive } from '../../runners/process-group.js'
 
 /** Runs the daemon in this process until SIGTERM/SIGINT or `tend kill`. */
 export async function runDaemon(options: { resurrect?: boolean }): Promise<void> {
-  const daemon = await startDaemon({ home: home() })
+  // TEND_DAEMON_INHERIT_ENV=NAME,NAME: the daemon's own variables that every app inherits (none by default).
+  const inheritEnv = (process.env.TEND_DAEMON_INHERIT_ENV ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean)
+  const daemon = await startDaemon({ home: home(), inheritEnv })
   const stop = (): void => void daemon.close()
   // SIGUSR2 reopens every log file, for an external logrotate that renamed them.
   const reopen = (): void => void daemon.supervisor.reopenLogs().catch((error: unknown) => warn(`reopen logs: ${(error as Error).message}`))

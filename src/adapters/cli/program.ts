@@ -3,6 +3,7 @@ import { Command, Option } from 'commander'
 import { VERSION } from '../../version.js'
 import * as daemonVerbs from './daemon-verbs.js'
 import * as processVerbs from './process-verbs.js'
+import { registerApplyVerbs } from './apply-verbs-program.js'
 import * as reportVerbs from './report-verbs.js'
 import { runtime } from './runtime-verb.js'
 import { startup } from './startup-verb.js'
@@ -30,18 +31,21 @@ export function buildProgram(): Command {
     .option('--interpreter <command>', 'interpreter: node, none (run a binary), python3, …')
     .option('--node-args <args>', 'arguments for the interpreter')
     .option('--cwd <dir>', 'working directory of the app')
+    .option('-f, --force', 'replace an app of the same name that runs another script')
     .addOption(json())
     .action((file: string, args: string[], options: processVerbs.StartOptions) => processVerbs.start(file, args, options))
 
   for (const verb of ['stop', 'restart', 'reload', 'delete'] as const) {
     const what = { stop: 'stop', restart: 'restart', reload: 'reload with zero downtime', delete: 'stop and forget' }[verb]
-    program
+    const command = program
       .command(verb)
       .description(`${what} processes: an id, app name, namespace, 'all', or a comma-separated list`)
       .argument('<target>')
       .addOption(json())
-      .action((target: string, options: { json?: boolean }) => processVerbs.targetVerb(verb, target, options))
+    if (verb === 'restart' || verb === 'reload') command.option('--update-env', "merge this shell's environment over the app's (as PM2)")
+    command.action((target: string, options: { json?: boolean; updateEnv?: boolean }) => processVerbs.targetVerb(verb, target, options))
   }
+  registerApplyVerbs(program)
 
   program
     .command('scale')
@@ -62,8 +66,9 @@ export function buildProgram(): Command {
     .command('describe')
     .description('show everything about the processes of a target (secret-looking env values hidden)')
     .argument('<target>')
+    .option('--env', 'also show the complete environment each process runs with')
     .addOption(json())
-    .action((target: string, options: { json?: boolean }) => reportVerbs.describe(target, options))
+    .action((target: string, options: { json?: boolean; env?: boolean }) => reportVerbs.describe(target, options))
 
   program
     .command('logs')

@@ -10,11 +10,22 @@ export async function list(options: { json?: boolean }): Promise<void> {
   })
 }
 
-export async function describe(target: string, options: { json?: boolean }): Promise<void> {
+export async function describe(target: string, options: { json?: boolean; env?: boolean }): Promise<void> {
   await withDaemon(async (client) => {
     const processes = await client.describe(parseTarget(target))
-    report(options.json, processes, () => processes.map(describeProcess).join('\n\n'))
+    if (!options.env) return report(options.json, processes, () => processes.map(describeProcess).join('\n\n'))
+    // --env: the environment each process runs with, as the daemon computes it
+    const environments = new Map((await client.environment(parseTarget(target))).map((entry) => [entry.id, entry.env]))
+    const withEnv = processes.map((info) => ({ ...info, environment: environments.get(info.id) ?? {} }))
+    report(options.json, withEnv, () =>
+      withEnv.map((info) => `${describeProcess(info)}\n${environmentLines(info.environment)}`).join('\n\n'),
+    )
   })
+}
+
+/** The environment a process runs with, one `KEY=value` a line. */
+function environmentLines(env: Readonly<Record<string, string>>): string {
+  return ['environment (as the app sees it)', ...Object.entries(env).map(([key, value]) => `  ${key}=${value}`)].join('\n')
 }
 
 export interface LogsOptions {

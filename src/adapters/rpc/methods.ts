@@ -19,6 +19,8 @@ export const SUPERVISOR_METHODS = {
   waitFor: 3,
   flushLogs: 2,
   reopenLogs: 1,
+  apply: 2,
+  environment: 1,
 } as const
 
 export type SupervisorMethod = keyof typeof SUPERVISOR_METHODS
@@ -35,4 +37,6 @@ export const REQUIRED_PARAMS: Readonly<Partial<Record<SupervisorMethod, number>>
   signal: 2,
   send: 2,
   waitFor: 2,
+  apply: 1,
+  environment: 1,
 }
