@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { AppliedApp, ProcessInfo } from '../../../src/index.js'
 import { freePort } from '../../http-load.js'
-import { fixture, fixturesDir, until } from '../../helpers.js'
+import { fixture, fixturesDir } from '../../helpers.js'
 import { tendHome, type TendHome } from './cli-helpers.js'
 
 /** Polls `tend logs` until a line matches. */
