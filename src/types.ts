@@ -297,6 +297,8 @@ export interface ProcessExitEvent extends ProcessEvent {
   readonly code: number | null
   readonly signal: NodeJS.Signals | null
   readonly reason: ExitReason
+  /** True when the graceful stop did not end the process within `killTimeout`, so SIGKILL had to follow. */
+  readonly forced: boolean
 }
 
 export interface ProcessRestartEvent extends ProcessEvent {

@@ -33,6 +33,8 @@ export interface ProcessHost {
 interface StopRequest {
   readonly reason: ExitReason
   readonly done: Promise<void>
+  /** Set when SIGKILL had to follow the graceful stop. */
+  forced: boolean
 }
 
 export class ManagedProcess {
@@ -218,11 +220,12 @@ export class ManagedProcess {
     this.exitSignal = exit.signal
     const uptime = this.startedAt === null ? 0 : Date.now() - this.startedAt
     if (this.#stopRequest) {
-      this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: this.#stopRequest.reason })
+      const { reason, forced } = this.#stopRequest
+      this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason, forced })
       return // the stopper decides what comes next
     }
     const decision = decide({ ...exit, uptime }, this.#history, this.spec)
-    this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: decision.reason })
+    this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: decision.reason, forced: false })
     if (decision.action === 'stop') {
       this.lastError = new ExitedError(this.spec.name, this.id, exit.code, exit.signal)
       this.#transition('stopped')
@@ -260,12 +263,12 @@ export class ManagedProcess {
     if (this.#stopRequest) return this.#stopRequest.done
     if (!isRunning(this.#status)) return
     let finish!: () => void
-    const request: StopRequest = { reason, done: new Promise<void>((resolve) => (finish = resolve)) }
+    const request: StopRequest = { reason, done: new Promise<void>((resolve) => (finish = resolve)), forced: false }
     this.#stopRequest = request
     this.#transition('stopping')
     try {
       if (!this.#child && this.#pendingSpawn) await this.#pendingSpawn
-      if (this.#child) await this.#stopChild(this.#child)
+      if (this.#child) await this.#stopChild(this.#child, () => (request.forced = true))
     } finally {
       this.#stopRequest = null
       finish()
@@ -273,11 +276,16 @@ export class ManagedProcess {
   }
 
   /** Graceful stop of one child, the runner's way, then SIGKILL after killTimeout; the timer is always cleared. */
-  async #stopChild(child: RunningChild): Promise<ChildExit> {
+  async #stopChild(child: RunningChild, onForced: () => void = () => undefined): Promise<ChildExit & { forced: boolean }> {
     child.stop()
-    const escalate = setTimeout(() => child.kill('SIGKILL'), this.spec.killTimeout)
+    let forced = false
+    const escalate = setTimeout(() => {
+      forced = true
+      onForced() // before the kill: the exit it causes is reported as forced
+      child.kill('SIGKILL')
+    }, this.spec.killTimeout)
     try {
-      return await child.exited
+      return { ...(await child.exited), forced }
     } finally {
       clearTimeout(escalate)
     }
@@ -361,7 +369,7 @@ export class ManagedProcess {
       this.#emit('process:online', {})
       if (!isRunningChild(old)) return { retired: Promise.resolve() }
       const retired = this.#stopChild(old).then((exit) => {
-        this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: 'reload' }, old.pid)
+        this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: 'reload', forced: exit.forced }, old.pid)
       })
       return { retired }
     } finally {

@@ -67,7 +67,7 @@ describe('fork mode lifecycle', () => {
     const exit = nextEvent(sup, 'process:exit')
     await sup.stop('stubborn')
     const event = await exit
-    expect(event).toMatchObject({ reason: 'stop', signal: 'SIGKILL' })
+    expect(event).toMatchObject({ reason: 'stop', signal: 'SIGKILL', forced: true })
     expect(sup.logs('stubborn').map((line) => line.line)).toContain('ignoring SIGINT')
     expect(isAlive(info!.pid!)).toBe(false)
   })
@@ -97,7 +97,7 @@ describe('fork mode lifecycle', () => {
     const exit = nextEvent(sup, 'process:exit')
     await sup.stop('web')
     // The app exits 0 by itself on 'shutdown'; SIGKILL would have shown as the signal.
-    expect(await exit).toMatchObject({ code: 0, signal: null, reason: 'stop' })
+    expect(await exit).toMatchObject({ code: 0, signal: null, reason: 'stop', forced: false })
   })
 
   it('runs N instances with their instance index and incrementVar', async () => {

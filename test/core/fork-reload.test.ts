@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ReadyTimeoutError } from '../../src/index.js'
-import { fixture, isAlive, recordEvents, supervisor, tempDir } from '../helpers.js'
+import { fixture, isAlive, nextEvent, recordEvents, supervisor, tempDir, waitForLine } from '../helpers.js'
 
 describe('fork-mode reload', () => {
   it('starts each replacement before it stops the old process (no gap), one instance at a time', async () => {
@@ -25,6 +25,18 @@ describe('fork-mode reload', () => {
     // instance 1's replacement starts only once instance 0's is online
     const spawns = events.filter((e) => e.name === 'process:spawn').map((e) => (e.payload.process as { instance: number }).instance)
     expect(spawns).toEqual([0, 1])
+  })
+
+  it('reports the retired process as forced when it had to be SIGKILLed', async () => {
+    const sup = supervisor()
+    const [before] = await sup.start({ name: 'stubborn', script: fixture('ignore-signals.cjs'), killTimeout: 300 })
+    await waitForLine(sup, before!.id, /stubborn/) // its handlers are in place
+    const exit = nextEvent(sup, 'process:exit', (event) => event.process.pid === before!.pid)
+    const [after] = await sup.reload('stubborn')
+    expect(await exit).toMatchObject({ reason: 'reload', signal: 'SIGKILL', forced: true })
+    const crash = nextEvent(sup, 'process:exit')
+    process.kill(after!.pid!, 'SIGKILL') // not asked for: a crash, never forced
+    expect(await crash).toMatchObject({ reason: 'crash', signal: 'SIGKILL', forced: false })
   })
 
   it('keeps the old process when the replacement cannot get ready, and rejects', async () => {

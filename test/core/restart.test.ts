@@ -106,6 +106,7 @@ describe('restarts on unexpected exits', () => {
     await sup.stop('web')
     const exits = events.filter((event) => event.name === 'process:exit').map((event) => event.payload.reason)
     expect(exits).toEqual(['stop', 'stop'])
+    expect(events.filter((event) => event.name === 'process:exit').map((event) => event.payload.forced)).toEqual([false, false])
     expect(events.some((event) => event.name === 'process:restart')).toBe(false)
     expect(events.filter((event) => event.name === 'process:stopped')).toHaveLength(2)
   })
