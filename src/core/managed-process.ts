@@ -1,23 +1,26 @@
 /**
- * One instance of an app across its restarts: the state machine, the
- * readiness wait, the two-phase stop and the carrying out of restart
- * decisions. The decision itself is the pure `decide()`.
+ * One instance of an app across its restarts. Its state is two values,
+ * checked together on every change (status.ts): the status users see, and
+ * the one operation in flight. A status change and its event are one step
+ * (#enter). A child's life is a Run (run.ts), readiness is waitReady()
+ * (readiness.ts), a reload is a replacement (replacement.ts), and whether to
+ * restart is the pure decide() (restart/policy.ts): this class carries out.
+ *
+ * `NODE_DEBUG=tend` logs every change, so a process's whole life shows.
  */
 import type { Readable } from 'node:stream'
-import { CrashLoopError, ExitedError, NoIpcError, ReadyTimeoutError, TendError } from '../errors.js'
+import { debuglog } from 'node:util'
+import { CrashLoopError, ExitedError, NoIpcError, ReadyTimeoutError, type TendError } from '../errors.js'
 import { decide, EMPTY_HISTORY, historyAfterRequestedRestart, type RestartHistory } from '../restart/policy.js'
 import type { ChildExit, Runner, RunningChild } from '../runners/runner.js'
 import type { ExitReason, NormalizedSpec, ProcessInfo, Status, SupervisorEvents } from '../types.js'
+import { setTimeoutOn } from '../util/timer.js'
+import { waitReady } from './readiness.js'
+import { replace, type Replaced } from './replacement.js'
+import { Run } from './run.js'
+import { canHold, canTransition, isRunning } from './status.js'
 
-type Readiness = 'ready' | 'timeout' | 'exited'
-
-const exitedChildren = new WeakSet<RunningChild>()
-
-/** False once the child's exit has been seen. */
-function isRunningChild(child: RunningChild): boolean {
-  return !exitedChildren.has(child)
-}
-import { canTransition, isRunning } from './status.js'
+const debug = debuglog('tend')
 
 /** What a process needs from the supervisor that owns it. */
 export interface ProcessHost {
@@ -30,12 +33,49 @@ export interface ProcessHost {
   info(process: ManagedProcess): ProcessInfo
 }
 
-interface StopRequest {
-  readonly reason: ExitReason
-  readonly done: Promise<void>
-  /** Set when SIGKILL had to follow the graceful stop. */
-  forced: boolean
+/** The operation in flight (see OperationKind in status.ts). */
+type Operation = NoOperation | LaunchOperation | StopOperation | ReplaceOperation
+
+interface NoOperation {
+  readonly kind: 'none'
 }
+interface LaunchOperation {
+  readonly kind: 'launch'
+  /** The run once spawned, or null when the spawn failed. */
+  readonly spawned: Promise<Run | null>
+}
+interface StopOperation {
+  readonly kind: 'stop'
+  readonly reason: ExitReason
+  /** Resolves once the child is gone (or there was none). */
+  readonly done: Promise<void>
+}
+interface ReplaceOperation {
+  readonly kind: 'replace'
+  /** Set when a restart the old child's crash scheduled came due during the replacement. */
+  restartDue: boolean
+}
+
+const NONE: NoOperation = Object.freeze({ kind: 'none' })
+
+/** What each status is announced with; launching and stopping are announced by what follows (process:spawn, process:exit). */
+interface Announcements {
+  launching: []
+  stopping: []
+  online: []
+  stopped: []
+  errored: [{ readonly error: TendError }]
+  'waiting-restart': [{ readonly delay: number; readonly attempt: number; readonly reason: ExitReason }]
+}
+
+const EVENT_OF = {
+  launching: null,
+  stopping: null,
+  online: 'process:online',
+  stopped: 'process:stopped',
+  errored: 'process:errored',
+  'waiting-restart': 'process:restart',
+} as const satisfies Record<Status, keyof SupervisorEvents | null>
 
 export class ManagedProcess {
   readonly id: number
@@ -53,13 +93,12 @@ export class ManagedProcess {
 
   readonly #host: ProcessHost
   #status: Status = 'stopped'
-  #child: RunningChild | null = null
+  #operation: Operation = NONE
+  /** The child that is the process's now (null between runs). */
+  #run: Run | null = null
   #history: RestartHistory = EMPTY_HISTORY
-  #restartTimer: NodeJS.Timeout | null = null
-  #stopRequest: StopRequest | null = null
-  /** Set while the OS is starting a child: a stop waits for it, then stops the child. */
-  #pendingSpawn: Promise<unknown> | null = null
-  #reloading = false
+  /** Aborts the scheduled restart, if any. */
+  #pendingRestart: AbortController | null = null
   readonly #waiters = new Set<() => void>()
 
   constructor(host: ProcessHost, spec: NormalizedSpec, id: number, instance: number) {
@@ -73,23 +112,52 @@ export class ManagedProcess {
     return this.#status
   }
   get pid(): number | null {
-    return this.#child?.pid ?? null
+    return this.#run?.child.pid ?? null
   }
   get unstableRestarts(): number {
     return this.#history.unstableRestarts
   }
   get child(): RunningChild | null {
-    return this.#child
+    return this.#run?.child ?? null
   }
 
-  // ------------------------------------------------------------ transitions
+  // ------------------------------------------------------------ state
 
-  #transition(to: Status): void {
+  /**
+   * Moves to `status` with `operation` in flight, and announces it with the
+   * status's event in the same step: one change, one event, never one
+   * without the other.
+   */
+  #enter<S extends Status>(status: S, operation: Operation, ...announcement: Announcements[S]): void {
     const from = this.#status
-    if (from === to) return
-    if (!canTransition(from, to)) throw new Error(`tend internal error: process ${this.id} cannot go from ${from} to ${to}`)
-    this.#status = to
+    if (!canTransition(from, status) || !canHold(status, operation.kind)) {
+      throw new Error(`tend internal error: process ${this.id} cannot go from ${from} to ${status} with ${operation.kind} in flight`)
+    }
+    this.#status = status
+    this.#operation = operation
+    debug('process %d (%s #%d): %s → %s, %s in flight', this.id, this.spec.name, this.instance, from, status, operation.kind)
+    const extra = announcement[0]
+    if (status === 'errored') this.lastError = (extra as { error: TendError }).error
     for (const wake of [...this.#waiters]) wake()
+    const event = EVENT_OF[status]
+    if (event) this.#emit(event, { ...extra } as never)
+  }
+
+  /** Changes what is in flight without changing the status (a replacement begins or ends). */
+  #hold(operation: Operation): void {
+    if (!canHold(this.#status, operation.kind)) {
+      throw new Error(`tend internal error: process ${this.id} cannot hold ${operation.kind} while ${this.#status}`)
+    }
+    debug('process %d (%s #%d): %s, %s in flight', this.id, this.spec.name, this.instance, this.#status, operation.kind)
+    this.#operation = operation
+  }
+
+  /**
+   * True while `operation` is still the one in flight. Checked after every
+   * await: whoever comes first after a change moves on, the others step back.
+   */
+  #inFlight(operation: Operation): boolean {
+    return this.#operation === operation
   }
 
   /** Emits a process event; `pid` names the child it is about when that is not the current one (reload). */
@@ -128,189 +196,176 @@ export class ManagedProcess {
     if (this.#status !== 'online') throw this.lastError ?? new ExitedError(this.spec.name, this.id, this.exitCode, this.exitSignal)
   }
 
-  // ------------------------------------------------------------ running
+  // ------------------------------------------------------------ launching
 
-  /** Starts a run now (from stopped, errored or waiting-restart). Returns at once; see untilOnline(). */
+  /** Starts a run now (from stopped, errored, waiting-restart or stopping). Returns at once; see untilOnline(). */
   launch(): void {
-    if (this.#restartTimer) clearTimeout(this.#restartTimer)
-    this.#restartTimer = null
-    this.nextRestartAt = null
+    this.#cancelRestart()
     this.lastError = null
     this.cpu = 0 // figures of the last run are not this run's
     this.memory = 0
-    this.#transition('launching')
-    void this.#spawn()
+    this.startedAt = Date.now()
+    let spawned!: (run: Run | null) => void
+    const operation: LaunchOperation = { kind: 'launch', spawned: new Promise((resolve) => (spawned = resolve)) }
+    this.#enter('launching', operation)
+    void this.#carryOutLaunch(operation, spawned)
   }
 
-  /**
-   * Spawns one child for this process and pipes its output. `readiness`
-   * settles once: ready (the runner's online, or the 'ready' message with
-   * waitReady), timeout (listenTimeout passed), or exited.
-   */
-  async #spawnChild(): Promise<{ child: RunningChild; readiness: Promise<Readiness> }> {
-    let onReadyMessage: () => void = () => undefined
-    const readyMessage = new Promise<void>((resolve) => (onReadyMessage = resolve))
-    const child = await this.#host.runnerFor(this.spec).spawn(
-      { spec: this.spec, id: this.id, instance: this.instance, env: this.#host.childEnv(this.spec, this.instance) },
+  async #carryOutLaunch(operation: LaunchOperation, spawned: (run: Run | null) => void): Promise<void> {
+    let run: Run
+    try {
+      run = await this.#spawn()
+    } catch (error) {
+      spawned(null)
+      // a stop that came while spawning finds nothing to stop, and decides
+      if (this.#inFlight(operation)) this.#enter('errored', NONE, { error: error as TendError })
+      else this.lastError = error as TendError
+      return
+    }
+    this.#adopt(run)
+    spawned(run)
+    this.#emit('process:spawn', {})
+    if (!this.#inFlight(operation)) return // a stop came while spawning: it takes over
+    const readiness = await waitReady(run, this.spec)
+    // an exit ended the launch (#onExit decided), or a stop took over
+    if (!this.#inFlight(operation) || readiness === 'exited') return
+    if (readiness === 'ready') return this.#enter('online', NONE)
+    const stop = await this.#terminate('ready-timeout')
+    if (stop && this.#inFlight(stop)) {
+      this.#enter('errored', NONE, { error: new ReadyTimeoutError(this.spec.name, this.id, this.spec.listenTimeout) })
+    }
+  }
+
+  /** Spawns a child for this process, its output captured; not yet the process's (see #adopt). */
+  async #spawn(): Promise<Run> {
+    const { spec, id, instance } = this
+    const run = await Run.spawn(
+      this.#host.runnerFor(spec),
+      { spec, id, instance, env: this.#host.childEnv(spec, instance) },
       {
-        onMessage: (message) => {
-          if (message === 'ready') onReadyMessage()
-          this.#emit('process:message', { message }, child.pid)
-        },
-        onException: (error) => this.#emit('process:exception', { error }, child.pid),
+        onMessage: (message, pid) => this.#emit('process:message', { message }, pid),
+        onException: (error, pid) => this.#emit('process:exception', { error }, pid),
       },
     )
-    this.#pipe(child, 'out')
-    this.#pipe(child, 'err')
-    const { waitReady, listenTimeout } = this.spec
-    let timer: NodeJS.Timeout | undefined
-    const readiness = Promise.race([
-      (waitReady ? readyMessage : child.online).then(() => 'ready' as const),
-      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), listenTimeout))),
-      child.exited.then(() => 'exited' as const),
-    ]).finally(() => clearTimeout(timer))
-    return { child, readiness }
+    debug('process %d (%s #%d): pid %d spawned', id, spec.name, instance, run.child.pid)
+    for (const [stream, readable] of [
+      ['out', run.child.stdout],
+      ['err', run.child.stderr],
+    ] as const) {
+      if (readable) this.#host.captureOutput(this, stream, readable)
+    }
+    return run
   }
 
-  async #spawn(): Promise<void> {
-    this.startedAt = Date.now()
-    let spawned
-    const pending = this.#spawnChild()
-    this.#pendingSpawn = pending.catch(() => undefined)
-    try {
-      spawned = await pending
-    } catch (error) {
-      this.#pendingSpawn = null
-      this.lastError = error as TendError
-      this.#transition('errored')
-      this.#emit('process:errored', { error: this.lastError })
-      return
-    }
-    const { child, readiness } = spawned
-    this.#pendingSpawn = null
-    this.#child = child
-    void child.exited.then((exit) => this.#onExit(child, exit))
-    this.#emit('process:spawn', {})
-    if (this.#stopRequest) return // a stop came while spawning: it takes over from here
-    const outcome = await readiness
-    if (this.#child !== child || this.#status !== 'launching' || outcome === 'exited') return
-    if (outcome === 'ready') {
-      this.#transition('online')
-      this.#emit('process:online', {})
-      return
-    }
-    await this.#terminate('ready-timeout')
-    this.lastError = new ReadyTimeoutError(this.spec.name, this.id, this.spec.listenTimeout)
-    if ((this.#status as Status) === 'stopping') {
-      this.#transition('errored')
-      this.#emit('process:errored', { error: this.lastError })
-    }
+  /** Makes `run` the process's own: its exit is the process's exit. */
+  #adopt(run: Run): void {
+    this.#run = run
+    void run.child.exited.then((exit) => this.#onExit(run, exit))
   }
 
-  #pipe(child: RunningChild, stream: 'out' | 'err'): void {
-    const readable = stream === 'out' ? child.stdout : child.stderr
-    if (readable) this.#host.captureOutput(this, stream, readable)
-  }
+  // ------------------------------------------------------------ exits and restarts
 
-  #onExit(child: RunningChild, exit: ChildExit): void {
-    exitedChildren.add(child)
-    if (child !== this.#child) return
-    this.#child = null
+  #onExit(run: Run, exit: ChildExit): void {
+    debug(
+      'process %d (%s #%d): pid %d exited (code %s, signal %s)',
+      this.id,
+      this.spec.name,
+      this.instance,
+      run.child.pid,
+      exit.code,
+      exit.signal,
+    )
+    if (run !== this.#run) return // a retired child: its retirement reports it
+    this.#run = null
     this.exitCode = exit.code
     this.exitSignal = exit.signal
-    const uptime = this.startedAt === null ? 0 : Date.now() - this.startedAt
-    if (this.#stopRequest) {
-      const { reason, forced } = this.#stopRequest
-      this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason, forced })
+    const operation = this.#operation
+    if (operation.kind === 'stop') {
+      this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: operation.reason, forced: run.forced })
       return // the stopper decides what comes next
     }
+    const uptime = this.startedAt === null ? 0 : Date.now() - this.startedAt
     const decision = decide({ ...exit, uptime }, this.#history, this.spec)
-    this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: decision.reason, forced: false })
+    debug('process %d (%s #%d): %s, decided %s', this.id, this.spec.name, this.instance, decision.reason, decision.action)
+    this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: decision.reason, forced: run.forced })
+    // the exit ends a launch; a replacement in flight stays in flight: it decides at its end
+    const next = operation.kind === 'replace' ? operation : NONE
     if (decision.action === 'stop') {
       this.lastError = new ExitedError(this.spec.name, this.id, exit.code, exit.signal)
-      this.#transition('stopped')
-      this.#emit('process:stopped', {})
+      this.#enter('stopped', next)
     } else if (decision.action === 'give-up') {
-      this.lastError = new CrashLoopError(this.spec.name, this.id, { restarts: this.restarts, exitCode: exit.code, signal: exit.signal })
-      this.#transition('errored')
-      this.#emit('process:errored', { error: this.lastError })
+      const error = new CrashLoopError(this.spec.name, this.id, { restarts: this.restarts, exitCode: exit.code, signal: exit.signal })
+      this.#enter('errored', next, { error })
     } else {
       this.#history = decision.history
       this.restarts++
-      this.#scheduleRestart(decision.delay, decision.history.attempt, decision.reason)
+      this.#scheduleRestart(next, decision.delay, decision.history.attempt, decision.reason)
     }
   }
 
-  #scheduleRestart(delay: number, attempt: number, reason: ExitReason): void {
-    this.#transition('waiting-restart')
+  #scheduleRestart(operation: Operation, delay: number, attempt: number, reason: ExitReason): void {
+    const pending = new AbortController()
+    this.#pendingRestart = pending
     this.nextRestartAt = Date.now() + delay
-    this.#restartTimer = setTimeout(() => {
-      this.#restartTimer = null
-      // During a reload the replacement is already on its way: the reload decides.
-      if (this.#status === 'waiting-restart' && !this.#reloading) this.launch()
-    }, delay)
-    this.#emit('process:restart', { delay, attempt, reason })
+    setTimeoutOn(pending.signal, delay, () => {
+      this.#pendingRestart = null
+      this.#restartDue()
+    })
+    this.#enter('waiting-restart', operation, { delay, attempt, reason })
+  }
+
+  #restartDue(): void {
+    if (this.#status !== 'waiting-restart') return
+    const operation = this.#operation
+    if (operation.kind === 'replace')
+      operation.restartDue = true // the replacement decides at its end
+    else this.launch()
+  }
+
+  /** Cancels the scheduled restart, if any. */
+  #cancelRestart(): void {
+    this.#pendingRestart?.abort()
+    this.#pendingRestart = null
+    this.nextRestartAt = null
   }
 
   // ------------------------------------------------------------ stopping
 
   /**
-   * Stops the current run, if any: `killSignal` (or the 'shutdown' message),
-   * then SIGKILL after `killTimeout`. Leaves the status at 'stopping' (or
-   * where it was when nothing ran) for the caller to move on.
+   * Stops the current run, if any, the two-phase way (Run.stop), and leaves
+   * the status at 'stopping' for the caller to move on. A stop already in
+   * flight is joined. Resolves with the stop operation that ended the run
+   * (whoever comes first after it may move on), or null when nothing ran.
    */
-  async #terminate(reason: ExitReason): Promise<void> {
-    if (this.#stopRequest) return this.#stopRequest.done
-    if (!isRunning(this.#status)) return
-    let finish!: () => void
-    const request: StopRequest = { reason, done: new Promise<void>((resolve) => (finish = resolve)), forced: false }
-    this.#stopRequest = request
-    this.#transition('stopping')
-    try {
-      if (!this.#child && this.#pendingSpawn) await this.#pendingSpawn
-      if (this.#child) await this.#stopChild(this.#child, () => (request.forced = true))
-    } finally {
-      this.#stopRequest = null
-      finish()
+  async #terminate(reason: ExitReason): Promise<StopOperation | null> {
+    const current = this.#operation
+    if (current.kind === 'stop') {
+      await current.done
+      return current
     }
-  }
-
-  /** Graceful stop of one child, the runner's way, then SIGKILL after killTimeout; the timer is always cleared. */
-  async #stopChild(child: RunningChild, onForced: () => void = () => undefined): Promise<ChildExit & { forced: boolean }> {
-    child.stop()
-    let forced = false
-    const escalate = setTimeout(() => {
-      forced = true
-      onForced() // before the kill: the exit it causes is reported as forced
-      child.kill('SIGKILL')
-    }, this.spec.killTimeout)
+    if (!isRunning(this.#status)) return null
+    let done!: () => void
+    const operation: StopOperation = { kind: 'stop', reason, done: new Promise((resolve) => (done = resolve)) }
+    this.#enter('stopping', operation)
     try {
-      return { ...(await child.exited), forced }
+      // a stop while spawning waits for the child, then stops it
+      const run = this.#run ?? (current.kind === 'launch' ? await current.spawned : null)
+      if (run && !run.child.hasExited) await run.stop(this.spec.killTimeout)
     } finally {
-      clearTimeout(escalate)
+      done()
     }
+    return operation
   }
 
   /** Stops the process for good (until launched again). Idempotent. */
   async stop(reason: ExitReason = 'stop'): Promise<void> {
     if (this.#status === 'waiting-restart') {
-      if (this.#restartTimer) clearTimeout(this.#restartTimer)
-      this.#restartTimer = null
-      this.nextRestartAt = null
-      this.#transition('stopped')
-      this.#emit('process:stopped', {})
-      return
+      this.#cancelRestart()
+      return this.#enter('stopped', this.#operation)
     }
     if (!isRunning(this.#status)) return
-    if (this.#stopRequest) {
-      await this.#stopRequest.done
-      return this.stop(reason)
-    }
-    await this.#terminate(reason)
-    if (this.#status === 'stopping') {
-      this.#transition('stopped')
-      this.#emit('process:stopped', {})
-    }
+    const operation = await this.#terminate(reason)
+    if (operation && this.#inFlight(operation)) this.#enter('stopped', NONE)
   }
 
   /**
@@ -322,83 +377,92 @@ export class ManagedProcess {
     const wasRunning = isRunning(this.#status)
     const uptime = wasRunning && this.startedAt !== null ? Date.now() - this.startedAt : 0
     if (wasRunning) await this.#terminate(reason)
+    if (this.#status === 'launching' || this.#status === 'online') return // launched meanwhile by whoever came first
     this.#history = reason === 'restart' ? EMPTY_HISTORY : historyAfterRequestedRestart(this.#history, uptime, this.spec)
     if (wasRunning) this.restarts++
     this.launch()
   }
 
+  // ------------------------------------------------------------ reload
+
   /**
-   * Zero-downtime replacement: start a new child, wait until it is ready,
-   * then stop the old one gracefully. When the new child fails (spawn error,
-   * exit or ready timeout), it is stopped, the old one keeps running and the
-   * error is thrown. A process that is not online is simply restarted.
-   * Resolves once the replacement is online, with `retired`: the old child's
-   * graceful stop, which may take until killTimeout while it drains.
+   * Zero-downtime replacement of the running child (replacement.ts): the old
+   * one keeps running when the new one fails, and the error is thrown. A
+   * process that is not online is simply restarted. Resolves once the
+   * replacement is online, with `retired`: the old child's graceful stop.
    */
-  async reload(): Promise<{ retired: Promise<void> }> {
-    const old = this.#child
-    if (this.#status !== 'online' || !old) {
+  async reload(): Promise<Replaced> {
+    const current = this.#run
+    if (this.#status !== 'online' || !current || this.#operation.kind !== 'none') {
       await this.restart('reload')
       await this.untilOnline()
       return { retired: Promise.resolve() }
     }
-    this.#reloading = true
+    const operation: ReplaceOperation = { kind: 'replace', restartDue: false }
+    this.#hold(operation)
     let replaced = false
     try {
-      const startedAt = Date.now()
-      const { child, readiness } = await this.#spawnChild()
-      this.#emit('process:spawn', {}, child.pid)
-      const outcome = await readiness
-      if (outcome !== 'ready') {
-        const exit = outcome === 'timeout' ? await this.#stopChild(child) : await child.exited
-        if (outcome === 'timeout') throw new ReadyTimeoutError(this.spec.name, this.id, this.spec.listenTimeout)
-        throw new ExitedError(this.spec.name, this.id, exit.code, exit.signal)
-      }
-      // The replacement takes over; a restart the old one's crash scheduled meanwhile is void.
-      this.#child = child
-      this.startedAt = startedAt
-      this.restarts++
-      replaced = true
-      void child.exited.then((exit) => this.#onExit(child, exit))
-      if (this.#restartTimer) clearTimeout(this.#restartTimer)
-      this.#restartTimer = null
-      this.nextRestartAt = null
-      const status = this.#status as Status
-      if (status === 'waiting-restart' || status === 'errored') this.#transition('launching')
-      this.#transition('online')
-      this.#emit('process:online', {})
-      if (!isRunningChild(old)) return { retired: Promise.resolve() }
-      const retired = this.#stopChild(old).then((exit) => {
-        this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: 'reload', forced: exit.forced }, old.pid)
+      return await replace(current, {
+        id: this.id,
+        spec: this.spec,
+        spawn: async () => {
+          const run = await this.#spawn()
+          this.#emit('process:spawn', {}, run.child.pid)
+          return run
+        },
+        takeOver: (run) => {
+          replaced = true
+          this.#takeOver(run)
+        },
+        retired: (run, exit) => {
+          const { code, signal } = exit
+          this.#emit('process:exit', { code, signal, reason: 'reload', forced: run.forced }, run.child.pid)
+        },
       })
-      return { retired }
     } finally {
-      this.#reloading = false
-      // The old one crashed during a failed reload: carry out the restart its crash asked for.
-      if (!replaced && (this.#status as Status) === 'waiting-restart' && this.#restartTimer === null) this.launch()
+      if (!replaced) this.#rollBack(operation)
     }
   }
 
+  /** The ready replacement becomes the process's run; a restart the old child's crash scheduled meanwhile is void. */
+  #takeOver(run: Run): void {
+    this.#cancelRestart()
+    this.#adopt(run)
+    this.startedAt = run.startedAt
+    this.restarts++
+    // the old child is gone (it crashed meanwhile): the replacement is a launch of the process
+    if (this.#status !== 'online') this.#enter('launching', { kind: 'launch', spawned: Promise.resolve(run) })
+    this.#enter('online', NONE)
+  }
+
+  /** A failed replacement leaves the process as it was, and carries out the restart an old child's crash asked for. */
+  #rollBack(operation: ReplaceOperation): void {
+    if (!this.#inFlight(operation)) return
+    this.#hold(NONE)
+    if (operation.restartDue && this.#status === 'waiting-restart') this.launch()
+  }
+
+  // ------------------------------------------------------------ talking to the child
+
   /** Sends a signal to the running process (not its group). Returns false when it is not running. */
   signal(signal: NodeJS.Signals): boolean {
-    if (!this.#child) return false
-    this.#child.signal(signal)
+    if (!this.#run) return false
+    this.#run.child.signal(signal)
     return true
   }
 
   /** Sends an IPC message. Returns false when it is not running. */
   async send(message: unknown): Promise<boolean> {
-    const child = this.#child
+    const child = this.#run?.child
     if (!child) return false
     if (!child.connected) throw new NoIpcError(this.id, this.spec.name)
     await child.send(message)
     return true
   }
 
-  /** Everything this process holds: timers. Called once it is stopped for good. */
+  /** Everything this process holds: the restart timer, the waiters. Called once it is stopped for good. */
   dispose(): void {
-    if (this.#restartTimer) clearTimeout(this.#restartTimer)
-    this.#restartTimer = null
+    this.#cancelRestart()
     this.#waiters.clear()
   }
 }

@@ -1,17 +1,47 @@
-/** The status union's allowed transitions: one table, checked on every change. */
+/**
+ * The life of one managed process as two values checked together: its
+ * status (what users see) and the one operation in flight (what the process
+ * is doing about it). One table says which status may follow which, another
+ * which operation each status may hold; both are checked on every change.
+ */
 import type { Status } from '../types.js'
 
-const ALLOWED: Readonly<Record<Status, readonly Status[]>> = {
+/**
+ * What a process has in flight:
+ * - `none`: nothing; the status holds until an exit, a timer or a caller moves it;
+ * - `launch`: a child is being spawned or is not ready yet (`launching`);
+ * - `stop`: a two-phase stop of the running child (`stopping`); the one who asked decides what follows;
+ * - `replace`: a replacement child is being started beside the running one (a reload); the status is
+ *   the old child's, which may still crash meanwhile: the replacement decides at its end.
+ */
+export type OperationKind = 'none' | 'launch' | 'stop' | 'replace'
+
+const NEXT: Readonly<Record<Status, readonly Status[]>> = {
   stopped: ['launching'],
   launching: ['online', 'stopping', 'waiting-restart', 'errored', 'stopped'],
-  online: ['stopping', 'waiting-restart', 'errored', 'stopped'],
+  // online → online: a replacement took over (reload), announced again with its pid
+  online: ['online', 'stopping', 'waiting-restart', 'errored', 'stopped'],
   stopping: ['stopped', 'errored', 'launching'],
   'waiting-restart': ['launching', 'stopped'],
   errored: ['launching', 'stopped'],
 }
 
+const HOLDS: Readonly<Record<Status, readonly OperationKind[]>> = {
+  stopped: ['none', 'replace'],
+  launching: ['launch'],
+  online: ['none', 'replace'],
+  stopping: ['stop'],
+  'waiting-restart': ['none', 'replace'],
+  errored: ['none', 'replace'],
+}
+
 export function canTransition(from: Status, to: Status): boolean {
-  return ALLOWED[from].includes(to)
+  return NEXT[from].includes(to)
+}
+
+/** True when a process in `status` may have `operation` in flight. */
+export function canHold(status: Status, operation: OperationKind): boolean {
+  return HOLDS[status].includes(operation)
 }
 
 /** True while the process has (or is getting) an OS process. */

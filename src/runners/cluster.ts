@@ -20,6 +20,7 @@ const debug = debuglog('tend')
 class ClusterChild implements RunningChild {
   readonly online: Promise<void>
   readonly exited: Promise<ChildExit>
+  #hasExited = false
   readonly #worker: Worker
   readonly #request: SpawnRequest
 
@@ -32,7 +33,14 @@ class ClusterChild implements RunningChild {
     })
     worker.on('error', (error) => debug('worker %d: %s', worker.process.pid, error.message))
     this.online = new Promise((resolve) => worker.once('listening', () => resolve()))
-    this.exited = drainedExit(worker.process)
+    this.exited = drainedExit(worker.process).then((exit) => {
+      this.#hasExited = true
+      return exit
+    })
+  }
+
+  get hasExited(): boolean {
+    return this.#hasExited
   }
 
   get pid(): number {

@@ -23,6 +23,7 @@ export function commandLine(request: SpawnRequest): { command: string; args: str
 class ForkChild implements RunningChild {
   readonly online = Promise.resolve()
   readonly exited: Promise<ChildExit>
+  #hasExited = false
   readonly #child: ChildProcess
   readonly #group: boolean
   readonly #request: SpawnRequest
@@ -38,7 +39,14 @@ class ForkChild implements RunningChild {
     // Whatever is left of the group (grandchildren) goes with the leader.
     this.exited = drainedExit(child, () => {
       if (this.#group) sendSignal(child.pid!, 'SIGKILL', true)
+    }).then((exit) => {
+      this.#hasExited = true
+      return exit
     })
+  }
+
+  get hasExited(): boolean {
+    return this.#hasExited
   }
 
   get pid(): number {

@@ -33,6 +33,8 @@ export interface RunningChild {
   readonly online: Promise<void>
   /** Resolves once, when the process has exited and its output is drained. */
   readonly exited: Promise<ChildExit>
+  /** True once `exited` has resolved. */
+  readonly hasExited: boolean
   /**
    * Begins a graceful stop, the mode's way: fork sends `killSignal` to the
    * group (or `'shutdown'`), cluster disconnects the worker so its servers

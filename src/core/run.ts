@@ -1,0 +1,75 @@
+/**
+ * One child of a managed process, from its spawn to its exit. Its timers
+ * (the readiness timeout, the SIGKILL escalation) hang off one
+ * AbortController that the child's exit aborts, so none outlives the child
+ * and none has to be cleared by hand.
+ */
+import type { ChildExit, Runner, RunningChild, SpawnRequest } from '../runners/runner.js'
+import { setTimeoutOn } from '../util/timer.js'
+
+/** What a run reports as it goes; `pid` is the run's child (not necessarily the process's current one, during a reload). */
+export interface RunHooks {
+  readonly onMessage: (message: unknown, pid: number) => void
+  readonly onException: (error: { name: string; message: string; stack?: string }, pid: number) => void
+}
+
+export class Run {
+  readonly child: RunningChild
+  /** When the spawn was asked for (ms since the epoch). */
+  readonly startedAt: number
+  /** Resolves when the child sends `'ready'` over IPC (what `waitReady` waits for). */
+  readonly readyMessage: Promise<void>
+  readonly #controller = new AbortController()
+  #forced = false
+
+  private constructor(child: RunningChild, startedAt: number, readyMessage: Promise<void>) {
+    this.child = child
+    this.startedAt = startedAt
+    this.readyMessage = readyMessage
+    void child.exited.then(() => this.#controller.abort())
+  }
+
+  /** Spawns a child; rejects with SpawnError when the OS cannot start it. */
+  static async spawn(runner: Runner, request: SpawnRequest, hooks: RunHooks): Promise<Run> {
+    const startedAt = Date.now()
+    let onReady: () => void = () => undefined
+    const readyMessage = new Promise<void>((resolve) => (onReady = resolve))
+    const child: RunningChild = await runner.spawn(request, {
+      onMessage: (message) => {
+        if (message === 'ready') onReady()
+        hooks.onMessage(message, child.pid)
+      },
+      onException: (error) => hooks.onException(error, child.pid),
+    })
+    return new Run(child, startedAt, readyMessage)
+  }
+
+  /** Aborted when the child has exited. */
+  get signal(): AbortSignal {
+    return this.#controller.signal
+  }
+
+  /** True when a stop had to escalate to SIGKILL. */
+  get forced(): boolean {
+    return this.#forced
+  }
+
+  /** Calls `fn` after `ms` unless the child exits first. Returns a function that cancels it. */
+  after(ms: number, fn: () => void): () => void {
+    return setTimeoutOn(this.#controller.signal, ms, fn)
+  }
+
+  /**
+   * The two-phase stop: the runner's graceful stop (`killSignal`, the
+   * `'shutdown'` message, or a cluster worker's drain), then SIGKILL after
+   * `killTimeout`. Resolves with the exit.
+   */
+  stop(killTimeout: number): Promise<ChildExit> {
+    this.child.stop()
+    this.after(killTimeout, () => {
+      this.#forced = true
+      this.child.kill('SIGKILL')
+    })
+    return this.child.exited
+  }
+}
