@@ -254,6 +254,12 @@ export interface ProcessInfo {
   /** Resident memory in bytes, from the last metrics sample. */
   readonly memory: number
   readonly logFiles: LogFiles
+  /**
+   * False while the process is online only because `listenTimeout` ran out
+   * before its readiness signal (listening in cluster mode, `'ready'` with
+   * `waitReady`); true otherwise. See docs/readiness.md.
+   */
+  readonly confirmedReady: boolean
   /** The spec, frozen, with secret-looking env values redacted. */
   readonly spec: NormalizedSpec
 }
@@ -321,6 +327,11 @@ export interface ProcessExceptionEvent extends ProcessEvent {
   readonly error: { readonly name: string; readonly message: string; readonly stack?: string }
 }
 
+export interface ProcessWarningEvent extends ProcessEvent {
+  readonly code: 'not-confirmed-ready'
+  readonly message: string
+}
+
 export interface LogEvent {
   readonly process: ProcessInfo
   readonly line: string
@@ -349,6 +360,12 @@ export interface SupervisorEvents {
   'process:stopped': (event: ProcessEvent) => void
   'process:message': (event: ProcessMessageEvent) => void
   'process:exception': (event: ProcessExceptionEvent) => void
+  /**
+   * Something about a process worth a look that is no failure. `code`
+   * `'not-confirmed-ready'`: it went online because `listenTimeout` ran out
+   * before its readiness signal (docs/readiness.md).
+   */
+  'process:warning': (event: ProcessWarningEvent) => void
   'log:out': (event: LogEvent) => void
   'log:err': (event: LogEvent) => void
   metrics: (event: MetricsEvent) => void

@@ -15,7 +15,7 @@ import { decide, EMPTY_HISTORY, historyAfterRequestedRestart, type RestartHistor
 import type { ChildExit, Runner, RunningChild } from '../runners/runner.js'
 import type { ExitReason, NormalizedSpec, ProcessInfo, Status, SupervisorEvents } from '../types.js'
 import { setTimeoutOn } from '../util/timer.js'
-import { waitReady } from './readiness.js'
+import { readySignal, waitReady } from './readiness.js'
 import { replace, type Replaced } from './replacement.js'
 import { Run } from './run.js'
 import { canHold, canTransition, isRunning } from './status.js'
@@ -100,6 +100,10 @@ export class ManagedProcess {
   /** Aborts the scheduled restart, if any. */
   #pendingRestart: AbortController | null = null
   readonly #waiters = new Set<() => void>()
+  /** The current run gave its readiness signal (false: online only because listenTimeout ran out). */
+  #confirmedReady = false
+  /** Some run of this process gave its readiness signal: later runs are held to it (readiness.ts). */
+  #everConfirmed = false
 
   constructor(host: ProcessHost, spec: NormalizedSpec, id: number, instance: number) {
     this.#host = host
@@ -119,6 +123,10 @@ export class ManagedProcess {
   }
   get child(): RunningChild | null {
     return this.#run?.child ?? null
+  }
+  /** False while the process is online only because `listenTimeout` ran out before its readiness signal. */
+  get confirmedReady(): boolean {
+    return this.#confirmedReady || this.#status !== 'online'
   }
 
   // ------------------------------------------------------------ state
@@ -229,11 +237,38 @@ export class ManagedProcess {
     const readiness = await waitReady(run, this.spec)
     // an exit ended the launch (#onExit decided), or a stop took over
     if (!this.#inFlight(operation) || readiness === 'exited') return
-    if (readiness === 'ready') return this.#enter('online', NONE)
+    if (readiness === 'ready') return this.#online(run, true)
+    // never confirmed before: online anyway, flagged, as PM2 treats listen_timeout (readiness.ts)
+    if (!this.#everConfirmed) return this.#online(run, false)
     const stop = await this.#terminate('ready-timeout')
     if (stop && this.#inFlight(stop)) {
       this.#enter('errored', NONE, { error: new ReadyTimeoutError(this.spec.name, this.id, this.spec.listenTimeout) })
     }
+  }
+
+  /**
+   * Enters online with `run`; one not confirmed ready is announced with a
+   * `process:warning`, and confirmed should its signal come later.
+   */
+  #online(run: Run, confirmed: boolean): void {
+    this.#confirmedReady = confirmed
+    if (confirmed) this.#everConfirmed = true
+    this.#enter('online', NONE)
+    if (confirmed) return
+    const { waitReady, listenTimeout, mode } = this.spec
+    const signal = waitReady ? "sent no 'ready'" : 'did not listen'
+    const hint = waitReady
+      ? 'check that it calls process.send("ready"), or raise listen_timeout'
+      : 'a worker that serves no port runs as well in fork mode (--fork, exec_mode: fork)'
+    this.#emit('process:warning', {
+      code: 'not-confirmed-ready',
+      message: `${signal} within ${listenTimeout} ms (${mode} mode); online, not confirmed ready: ${hint}`,
+    })
+    void readySignal(run, this.spec).then(() => {
+      if (this.#run !== run) return
+      this.#confirmedReady = true
+      this.#everConfirmed = true
+    })
   }
 
   /** Spawns a child for this process, its output captured; not yet the process's (see #adopt). */
@@ -405,14 +440,15 @@ export class ManagedProcess {
       return await replace(current, {
         id: this.id,
         spec: this.spec,
+        holdsToReadiness: this.#everConfirmed,
         spawn: async () => {
           const run = await this.#spawn()
           this.#emit('process:spawn', {}, run.child.pid)
           return run
         },
-        takeOver: (run) => {
+        takeOver: (run, confirmed) => {
           replaced = true
-          this.#takeOver(run)
+          this.#takeOver(run, confirmed)
         },
         retired: (run, exit) => {
           const { code, signal } = exit
@@ -425,14 +461,14 @@ export class ManagedProcess {
   }
 
   /** The ready replacement becomes the process's run; a restart the old child's crash scheduled meanwhile is void. */
-  #takeOver(run: Run): void {
+  #takeOver(run: Run, confirmed: boolean): void {
     this.#cancelRestart()
     this.#adopt(run)
     this.startedAt = run.startedAt
     this.restarts++
     // the old child is gone (it crashed meanwhile): the replacement is a launch of the process
     if (this.#status !== 'online') this.#enter('launching', { kind: 'launch', spawned: Promise.resolve(run) })
-    this.#enter('online', NONE)
+    this.#online(run, confirmed)
   }
 
   /** A failed replacement leaves the process as it was, and carries out the restart an old child's crash asked for. */

@@ -116,6 +116,13 @@ export async function startOver(
     for (const result of results) out(describeApplied(result))
     out(processTable(results.flatMap((result) => [...result.processes])))
   }
+  const unconfirmed = results.flatMap((result) => result.processes).filter((info) => info.confirmedReady === false)
+  if (unconfirmed.length > 0)
+    warn(
+      `online, not confirmed ready (no listen or 'ready' within listen_timeout): ${unconfirmed
+        .map((info) => `${info.name} (id ${info.id})`)
+        .join(', ')}; see tend describe`,
+    )
   const errored = results.flatMap((result) => result.processes).filter((info) => info.status === 'errored')
   if (errored.length > 0)
     warn(`errored: ${errored.map((info) => `${info.name} (id ${info.id})`).join(', ')}; see tend describe / tend logs`)

@@ -66,6 +66,9 @@ export function describeProcess(info: ProcessInfo): string {
     ['instance', String(info.instance)],
     ['mode', info.mode],
     ['status', info.status],
+    ...(info.confirmedReady === false
+      ? ([['ready', 'not confirmed: online because listen_timeout ran out before it listened or sent ready']] as [string, string][])
+      : []),
     ['pid', info.pid === null ? '-' : String(info.pid)],
     ['restarts', `${info.restarts} (unstable in a row: ${info.unstableRestarts})`],
     ['uptime', formatDuration(info.uptime)],
