@@ -325,7 +325,9 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     try {
       for (const process of processes) {
         signal?.throwIfAborted()
-        retiring.push((await process.reload()).retired)
+        const { retired } = await process.reload()
+        retired.catch(() => undefined) // awaited below, with the others; a failure rejects the reload there
+        retiring.push(retired)
       }
     } finally {
       await Promise.all(retiring)

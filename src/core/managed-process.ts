@@ -104,6 +104,12 @@ export class ManagedProcess {
   #confirmedReady = false
   /** Some run of this process gave its readiness signal: later runs are held to it (readiness.ts). */
   #everConfirmed = false
+  /** Children a reload replaced that are still shutting down. */
+  readonly #retiring = new Set<Run>()
+  /** Exits of a reload's replacement while an old child was still shutting down (retried, not counted as crashes). */
+  #contended = 0
+  /** Runs started while an old child was still shutting down. */
+  readonly #startedBesideRetiring = new WeakSet<Run>()
 
   constructor(host: ProcessHost, spec: NormalizedSpec, id: number, instance: number) {
     this.#host = host
@@ -295,6 +301,7 @@ export class ManagedProcess {
   /** Makes `run` the process's own: its exit is the process's exit. */
   #adopt(run: Run): void {
     this.#run = run
+    if (this.#retiring.size > 0) this.#startedBesideRetiring.add(run)
     void run.child.exited.then((exit) => this.#onExit(run, exit))
   }
 
@@ -320,11 +327,13 @@ export class ManagedProcess {
       return // the stopper decides what comes next
     }
     const uptime = this.startedAt === null ? 0 : Date.now() - this.startedAt
+    // the exit ends a launch; a replacement in flight stays in flight: it decides at its end
+    const next = operation.kind === 'replace' ? operation : NONE
+    const besideRetiring = this.#retiring.size > 0 || this.#startedBesideRetiring.has(run)
+    if (besideRetiring && uptime < this.spec.minUptime) return this.#retryWhileRetiring(run, exit, next)
     const decision = decide({ ...exit, uptime }, this.#history, this.spec)
     debug('process %d (%s #%d): %s, decided %s', this.id, this.spec.name, this.instance, decision.reason, decision.action)
     this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: decision.reason, forced: run.forced })
-    // the exit ends a launch; a replacement in flight stays in flight: it decides at its end
-    const next = operation.kind === 'replace' ? operation : NONE
     if (decision.action === 'stop') {
       this.lastError = new ExitedError(this.spec.name, this.id, exit.code, exit.signal)
       this.#enter('stopped', next)
@@ -335,6 +344,49 @@ export class ManagedProcess {
       this.#history = decision.history
       this.restarts++
       this.#scheduleRestart(next, decision.delay, decision.history.attempt, decision.reason)
+    }
+  }
+
+  /**
+   * A reload's new child exited soon after its start while the child it
+   * replaced still shuts down: in fork mode the old one may still hold what
+   * the new one needs (its port: EADDRINUSE). Retried after a growing delay
+   * (100 ms doubling to 1 s), not counted towards maxRestarts, and at once
+   * when the old child has gone (#retiredChildGone).
+   */
+  #retryWhileRetiring(run: Run, exit: ChildExit, next: Operation): void {
+    this.#contended++
+    this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: 'crash', forced: run.forced })
+    this.restarts++
+    debug('process %d (%s #%d): exited while the old child still shuts down; retrying', this.id, this.spec.name, this.instance)
+    const delay = this.#retiring.size === 0 ? 0 : Math.min(1000, 100 * 2 ** (this.#contended - 1))
+    this.#scheduleRestart(next, delay, this.#contended, 'crash')
+  }
+
+  /** The last retired child has gone: a replacement waiting to retry starts now. */
+  #retiredChildGone(old: Run): void {
+    this.#retiring.delete(old)
+    if (this.#retiring.size > 0 || this.#contended === 0) return
+    if (this.#status === 'waiting-restart' && this.#operation.kind === 'none') this.launch()
+  }
+
+  /**
+   * After a reload whose new child had to be retried: resolves once the
+   * process has stayed online for `minUptime`; rejects with why it did not
+   * (a crash loop, an exit for good), so a reload never reports success
+   * with the app down.
+   */
+  async #untilStable(): Promise<void> {
+    for (;;) {
+      await this.untilOnline()
+      const run = this.#run
+      if (!run) continue
+      const left = Math.max(0, this.spec.minUptime - (Date.now() - run.startedAt))
+      const survived = await new Promise<boolean>((resolve) => {
+        run.after(left, () => resolve(true))
+        void run.child.exited.then(() => resolve(false))
+      })
+      if (survived) return
     }
   }
 
@@ -435,9 +487,10 @@ export class ManagedProcess {
     }
     const operation: ReplaceOperation = { kind: 'replace', restartDue: false }
     this.#hold(operation)
+    this.#contended = 0
     let replaced = false
     try {
-      return await replace(current, {
+      const { retired } = await replace(current, {
         id: this.id,
         spec: this.spec,
         holdsToReadiness: this.#everConfirmed,
@@ -455,8 +508,24 @@ export class ManagedProcess {
           this.#emit('process:exit', { code, signal, reason: 'reload', forced: run.forced }, run.child.pid)
         },
       })
+      return { retired: this.#afterRetirement(current, retired) }
     } finally {
       if (!replaced) this.#rollBack(operation)
+    }
+  }
+
+  /** The old child's retirement; after retries of its replacement (#retryWhileRetiring), until the process is stable. */
+  async #afterRetirement(old: Run, retired: Promise<void>): Promise<void> {
+    if (!old.child.hasExited) {
+      this.#retiring.add(old)
+      void old.child.exited.then(() => this.#retiredChildGone(old))
+    }
+    await retired
+    if (this.#contended === 0) return
+    try {
+      await this.#untilStable()
+    } finally {
+      this.#contended = 0
     }
   }
 
