@@ -15,7 +15,7 @@ import { decide, EMPTY_HISTORY, historyAfterRequestedRestart, type RestartHistor
 import type { ChildExit, Runner, RunningChild } from '../runners/runner.js'
 import type { ExitReason, NormalizedSpec, ProcessInfo, Status, SupervisorEvents } from '../types.js'
 import { setTimeoutOn } from '../util/timer.js'
-import { readySignal, waitReady } from './readiness.js'
+import { readyAtSpawn, readySignal, waitReady } from './readiness.js'
 import { replace, type Replaced } from './replacement.js'
 import { Run } from './run.js'
 import { canHold, canTransition, isRunning } from './status.js'
@@ -514,14 +514,19 @@ export class ManagedProcess {
     }
   }
 
-  /** The old child's retirement; after retries of its replacement (#retryWhileRetiring), until the process is stable. */
+  /**
+   * The old child's retirement; then, after retries of its replacement
+   * (#retryWhileRetiring) or when readiness was the mere spawn, until the
+   * process is stable.
+   */
   async #afterRetirement(old: Run, retired: Promise<void>): Promise<void> {
     if (!old.child.hasExited) {
       this.#retiring.add(old)
+      if (this.#run) this.#startedBesideRetiring.add(this.#run)
       void old.child.exited.then(() => this.#retiredChildGone(old))
     }
     await retired
-    if (this.#contended === 0) return
+    if (this.#contended === 0 && !readyAtSpawn(this.spec)) return
     try {
       await this.#untilStable()
     } finally {

@@ -22,6 +22,15 @@ import type { Run } from './run.js'
 /** How the wait for readiness ended: ready, `listenTimeout` passed, or the child exited first. */
 export type Readiness = 'ready' | 'timeout' | 'exited'
 
+/**
+ * True when the signal is the spawn itself (fork mode without waitReady):
+ * it says nothing of whether the app came up, so a reload also waits for
+ * the new child to outlive `minUptime` before it reports success.
+ */
+export function readyAtSpawn(spec: Pick<NormalizedSpec, 'waitReady' | 'mode'>): boolean {
+  return !spec.waitReady && spec.mode === 'fork'
+}
+
 /** The signal alone, however late: what confirms a child that went online by the timeout. */
 export function readySignal(run: Run, spec: Pick<NormalizedSpec, 'waitReady'>): Promise<void> {
   return spec.waitReady ? run.readyMessage : run.child.online

@@ -4,9 +4,11 @@
  * one has gone, and the reload resolves only with the app serving again, or
  * rejects. Never the app down and a success.
  */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CrashLoopError } from '../../src/index.js'
-import { fixture, supervisor } from '../helpers.js'
+import { fixture, supervisor, tempDir } from '../helpers.js'
 import { freePort, waitForHttp } from '../http-load.js'
 
 async function answer(port: number): Promise<string> {
@@ -32,19 +34,12 @@ describe('fork-mode reload of an app that owns its port', { timeout: 120_000 }, 
   it('rejects when the replacement never comes up, rather than report success with the app down', async () => {
     const sup = supervisor()
     const port = await freePort()
-    await sup.start({ name: 'api', script: fixture('port-flush-http.cjs'), args: ['300'], env: { PORT: String(port) }, maxRestarts: 3 })
+    const flag = join(tempDir(), 'flag')
+    const spec = { name: 'api', script: fixture('port-flush-http.cjs'), args: ['300', flag], env: { PORT: String(port) }, maxRestarts: 3 }
+    await sup.start(spec)
     await waitForHttp(port)
-    // another program takes the port for good the moment the old process lets it go: every retry fails
-    const { createServer } = await import('node:net')
-    const squatter = createServer()
-    const squat = (): void => void squatter.listen(port, '127.0.0.1').once('error', () => setTimeout(squat, 20))
-    const reload = sup.reload('api')
-    squat()
-    try {
-      await expect(reload).rejects.toBeInstanceOf(CrashLoopError)
-      expect(sup.describe('api')[0]!.status).toBe('errored')
-    } finally {
-      await new Promise((resolve) => squatter.close(resolve))
-    }
+    writeFileSync(flag, 'broken') // the new release throws at start: retried while the old one flushes, then a crash loop
+    await expect(sup.reload('api')).rejects.toBeInstanceOf(CrashLoopError)
+    expect(sup.describe('api')[0]!.status).toBe('errored')
   })
 })
