@@ -21,21 +21,60 @@ export const ERROR_CODES = [
   'TEND_ERR_RPC_TIMEOUT',
   'TEND_ERR_DAEMON',
   'TEND_ERR_DUMP',
+  'TEND_ERR_SOCKET',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
+/**
+ * The mark every copy of tend puts on its errors. `Symbol.for` keys are shared
+ * across realms and module instances, so the ESM and CommonJS builds, and two
+ * installed copies of tend, all see the same brand.
+ */
+const TEND_ERROR_BRAND = Symbol.for('tend.error')
+
+/** An error of some copy of tend (a prototype carries the brand as well, but no `code` of its own). */
+function isBranded(value: unknown): value is { readonly code: unknown } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[TEND_ERROR_BRAND] === true &&
+    Object.hasOwn(value, 'code')
+  )
+}
+
 export class TendError extends Error {
   readonly code: ErrorCode
+
+  /**
+   * `instanceof` that holds across copies of tend (undici's way): an error
+   * is a `TendError` when it carries tend's brand, and an instance of a
+   * subclass when it also carries that class's `code`. A class of your own
+   * that extends one of these (and declares no `code` of its own) keeps the
+   * plain prototype check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true
+    if (!isBranded(value)) return false
+    if (this === TendError) return true
+    return Object.hasOwn(this, 'code') && (this as { readonly code?: unknown }).code === value.code
+  }
+
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'TendError'
     this.code = code
   }
+
+  /** The brand, on the prototype: an error rebuilt with Object.create(prototype) carries it too. */
+  get [TEND_ERROR_BRAND](): true {
+    return true
+  }
 }
 
 /** A spec (or one field of it) is not valid. `option` names the field. */
 export class InvalidSpecError extends TendError {
+  static readonly code = 'TEND_ERR_INVALID_SPEC'
   readonly option: string | undefined
   readonly app: string | undefined
   constructor(message: string, fields: { option?: string; app?: string } = {}) {
@@ -48,6 +87,7 @@ export class InvalidSpecError extends TendError {
 
 /** An argument of a Supervisor method (not a spec) is not valid. */
 export class InvalidArgumentError extends TendError {
+  static readonly code = 'TEND_ERR_INVALID_ARGUMENT'
   readonly argument: string
   constructor(argument: string, message: string) {
     super('TEND_ERR_INVALID_ARGUMENT', message)
@@ -58,6 +98,7 @@ export class InvalidArgumentError extends TendError {
 
 /** A target (id, app name, namespace) matched nothing. */
 export class NotFoundError extends TendError {
+  static readonly code = 'TEND_ERR_NOT_FOUND'
   readonly target: unknown
   constructor(target: unknown) {
     super('TEND_ERR_NOT_FOUND', `No process or app matches ${JSON.stringify(target)}`)
@@ -68,6 +109,7 @@ export class NotFoundError extends TendError {
 
 /** `start()` of an app name that is already registered. */
 export class ExistsError extends TendError {
+  static readonly code = 'TEND_ERR_EXISTS'
   readonly app: string
   constructor(app: string, hint = 'restart, reload or delete it instead') {
     super('TEND_ERR_EXISTS', `An app named "${app}" already exists; ${hint}`)
@@ -78,6 +120,7 @@ export class ExistsError extends TendError {
 
 /** The operating system could not start the process (missing interpreter, not executable, bad cwd…). */
 export class SpawnError extends TendError {
+  static readonly code = 'TEND_ERR_SPAWN'
   readonly app: string
   readonly command: string
   readonly errno: string | undefined
@@ -94,6 +137,7 @@ export class SpawnError extends TendError {
 
 /** A process did not become ready (sent `'ready'` or started listening) within `listenTimeout`. */
 export class ReadyTimeoutError extends TendError {
+  static readonly code = 'TEND_ERR_READY_TIMEOUT'
   readonly app: string
   readonly id: number
   readonly timeout: number
@@ -108,6 +152,7 @@ export class ReadyTimeoutError extends TendError {
 
 /** A process exited unstably `maxRestarts` times in a row and tend stopped restarting it. */
 export class CrashLoopError extends TendError {
+  static readonly code = 'TEND_ERR_CRASH_LOOP'
   readonly app: string
   readonly id: number
   readonly restarts: number
@@ -134,6 +179,7 @@ export class CrashLoopError extends TendError {
  * code is in `stopExitCodes`).
  */
 export class ExitedError extends TendError {
+  static readonly code = 'TEND_ERR_EXITED'
   readonly app: string
   readonly id: number
   readonly exitCode: number | null
@@ -151,6 +197,7 @@ export class ExitedError extends TendError {
 
 /** `send()` to a process that has no IPC channel (not a node script, or it closed the channel). */
 export class NoIpcError extends TendError {
+  static readonly code = 'TEND_ERR_NO_IPC'
   readonly id: number
   constructor(id: number, app: string) {
     super('TEND_ERR_NO_IPC', `Process ${id} of app "${app}" has no IPC channel to send to`)
@@ -161,6 +208,7 @@ export class NoIpcError extends TendError {
 
 /** The Supervisor was closed; it takes no more operations. */
 export class ClosedError extends TendError {
+  static readonly code = 'TEND_ERR_CLOSED'
   constructor() {
     super('TEND_ERR_CLOSED', 'The supervisor is closed')
     this.name = 'ClosedError'
@@ -169,6 +217,7 @@ export class ClosedError extends TendError {
 
 /** A log file cannot be created or opened (a read-only directory, a path under a file…). Nothing was started. */
 export class LogFileError extends TendError {
+  static readonly code = 'TEND_ERR_LOG_FILE'
   readonly path: string
   readonly app: string
   readonly errno: string | undefined
@@ -189,6 +238,7 @@ export class LogFileError extends TendError {
  * connection that closed. `rpcCode` is the JSON-RPC error code (-32xxx).
  */
 export class RpcError extends TendError {
+  static readonly code = 'TEND_ERR_RPC'
   readonly rpcCode: number
   constructor(rpcCode: number, message: string, options?: { cause?: unknown }) {
     super('TEND_ERR_RPC', message, options)
@@ -199,6 +249,7 @@ export class RpcError extends TendError {
 
 /** An RPC call got no answer within its timeout. */
 export class RpcTimeoutError extends TendError {
+  static readonly code = 'TEND_ERR_RPC_TIMEOUT'
   readonly method: string
   readonly timeout: number
   constructor(method: string, timeout: number) {
@@ -211,6 +262,7 @@ export class RpcTimeoutError extends TendError {
 
 /** The daemon could not be started or reached, or another daemon already owns TEND_HOME. */
 export class DaemonError extends TendError {
+  static readonly code = 'TEND_ERR_DAEMON'
   readonly home: string
   constructor(home: string, message: string, options?: { cause?: unknown }) {
     super('TEND_ERR_DAEMON', message, options)
@@ -221,6 +273,7 @@ export class DaemonError extends TendError {
 
 /** dump.json cannot be read as a dump (damaged, torn by hand, not JSON). The previous good dump, if any, is `backup`. */
 export class DumpError extends TendError {
+  static readonly code = 'TEND_ERR_DUMP'
   readonly path: string
   readonly backup: string
   constructor(path: string, message: string, options?: { cause?: unknown }) {
@@ -228,5 +281,20 @@ export class DumpError extends TendError {
     this.name = 'DumpError'
     this.path = path
     this.backup = `${path}.bak`
+  }
+}
+
+/**
+ * A Unix socket could not be used: its path is longer than the system allows
+ * (107 bytes on Linux, 103 on macOS), or another server listens on it or took
+ * it while this one started. `path` is the socket's path.
+ */
+export class SocketError extends TendError {
+  static readonly code = 'TEND_ERR_SOCKET'
+  readonly path: string
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super('TEND_ERR_SOCKET', message, options)
+    this.name = 'SocketError'
+    this.path = path
   }
 }

@@ -10,4 +10,4 @@ export type { ConnectOptions, CallOptions, SupervisorClient, RemoteSupervisorMet
 export { SUPERVISOR_METHODS } from './adapters/rpc/methods.js'
 export type { SupervisorMethod } from './adapters/rpc/methods.js'
 export { MAX_FRAME_BYTES } from './adapters/rpc/protocol.js'
-export { RpcError, RpcTimeoutError, DaemonError, DumpError } from './errors.js'
+export { RpcError, RpcTimeoutError, DaemonError, DumpError, SocketError } from './errors.js'

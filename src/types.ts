@@ -1,4 +1,5 @@
 /** Public types of tend: specs, process snapshots, events. */
+import type { TendError } from './errors.js'
 
 /** How a process runs: a child process of its own, or a node:cluster worker. */
 export type Mode = 'fork' | 'cluster'
@@ -316,7 +317,8 @@ export interface ProcessRestartEvent extends ProcessEvent {
 }
 
 export interface ProcessErroredEvent extends ProcessEvent {
-  readonly error: Error & { readonly code: string }
+  /** Why it was given up: a CrashLoopError, SpawnError, ReadyTimeoutError… (over RPC, rebuilt as the same class). */
+  readonly error: TendError
 }
 
 export interface ProcessMessageEvent extends ProcessEvent {

@@ -28,7 +28,7 @@ describe('docs/errors.md', () => {
     const exported = Object.values(tend).filter((value) => typeof value === 'function' && value.prototype instanceof TendError)
     expect(samples.map((error) => error.constructor).sort()).toEqual(exported.sort())
     for (const error of samples) {
-      const row = doc.split('\n').find((line) => line.includes(`\`${error.constructor.name}\``))
+      const row = doc.split('\n').find((line) => line.startsWith('|') && line.includes(`\`${error.constructor.name}\``))
       expect(row, `a row for ${error.constructor.name}`).toBeDefined()
       expect(row).toContain(`\`${error.code}\``)
       expect(error.name).toBe(error.constructor.name)

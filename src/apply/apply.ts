@@ -21,14 +21,14 @@ export interface ApplyOptions extends OperationOptions {
 /** What apply does (or, with `dryRun`, would do) to an app. */
 export type ApplyAction = 'start' | 'reload' | 'restart' | 'scale' | 'delete'
 
-/** One app's outcome. */
-export interface AppliedApp {
+/** One app's outcome (`P`: how its processes are given; ProcessInfo snapshots to users). */
+export interface AppliedApp<P = ProcessInfo> {
   readonly name: string
   readonly diff: AppDiff
   /** In the order carried out; empty when the app was left untouched. */
   readonly actions: readonly ApplyAction[]
   /** The app's processes afterwards (with `dryRun`: as they are). Empty once deleted. */
-  readonly processes: readonly ProcessInfo[]
+  readonly processes: readonly P[]
   /** Set when this app's step failed (the others still went ahead); the app is left as the failure left it. */
   readonly error?: { readonly code: string; readonly message: string }
 }
@@ -52,7 +52,7 @@ export function planActions(
 }
 
 /** What the executor needs from the Supervisor, for one app, under its lock. */
-export interface ApplyPort {
+export interface ApplyPort<P> {
   running(name: string): NormalizedSpec | undefined
   start(spec: NormalizedSpec, source: AppSpec): Promise<void>
   /**
@@ -63,7 +63,7 @@ export interface ApplyPort {
   replace(name: string, spec: NormalizedSpec, source: AppSpec, how: 'reload' | 'restart'): Promise<void>
   scale(name: string, instances: number): Promise<void>
   delete(name: string): Promise<void>
-  processes(name: string): ProcessInfo[]
+  processes(name: string): P[]
 }
 
 export interface Desired {
@@ -72,17 +72,18 @@ export interface Desired {
 }
 
 /** Works out and (unless dry) carries out one app's step. Never rejects: a failure is the result's `error`. */
-export async function applyApp(
+export async function applyApp<P>(
   name: string,
   desired: Desired | undefined,
-  port: ApplyPort,
+  port: ApplyPort<P>,
   options: { prune: boolean; dryRun: boolean },
-): Promise<AppliedApp> {
+): Promise<AppliedApp<P>> {
   const running = port.running(name)
   const diff = diffSpecs(running, desired?.spec)
   const actions = planActions(diff, running, desired?.spec, options.prune)
   if (options.dryRun || actions.length === 0) return { name, diff, actions, processes: running ? port.processes(name) : [] }
   const done: ApplyAction[] = []
+  const processes = (): P[] => (port.running(name) ? port.processes(name) : [])
   try {
     for (const action of actions) {
       if (action === 'start') await port.start(desired!.spec, desired!.source)
@@ -91,9 +92,9 @@ export async function applyApp(
       else await port.replace(name, desired!.spec, desired!.source, action)
       done.push(action)
     }
-    return { name, diff, actions: done, processes: actions.includes('delete') ? [] : port.processes(name) }
+    return { name, diff, actions: done, processes: processes() }
   } catch (error) {
     const { code = 'TEND_ERR_UNKNOWN', message = String(error) } = error as { code?: string; message?: string }
-    return { name, diff, actions: done, processes: port.running(name) ? port.processes(name) : [], error: { code, message } }
+    return { name, diff, actions: done, processes: processes(), error: { code, message } }
   }
 }

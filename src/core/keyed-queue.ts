@@ -1,8 +1,3 @@
-import { NotFoundError } from '../errors.js'
-import type { Target } from '../types.js'
-import type { ManagedProcess } from './managed-process.js'
-import type { App, Registry } from './registry.js'
-
 /**
  * One operation lock per key (app name): operations on one key run one after
  * another in call order; different keys proceed in parallel.
@@ -51,40 +46,4 @@ export class KeyedQueue {
   async idle(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.all(this.#inFlight)
   }
-}
-
-/**
- * Runs `task` for each app the target names, under that app's lock, with
- * the app's processes the target names as they are at the task's turn.
- * Apps proceed in parallel; the first failure rejects once all settled.
- */
-export async function runPlanned(
-  registry: Registry,
-  queue: KeyedQueue,
-  target: Target,
-  signal: AbortSignal | undefined,
-  task: (app: App, processes: ManagedProcess[]) => Promise<void>,
-): Promise<ManagedProcess[]> {
-  const plan = registry.plan(target)
-  const results = await Promise.allSettled(
-    [...plan].map(([name, { which, named }]) =>
-      queue.run(
-        name,
-        async () => {
-          const app = registry.apps.get(name)
-          const processes = app ? registry.pick(app, which) : []
-          if (!app || processes.length === 0) {
-            if (named && (!app || which !== 'all')) throw new NotFoundError(target)
-            return []
-          }
-          await task(app, processes)
-          return processes
-        },
-        signal,
-      ),
-    ),
-  )
-  const failed = results.find((result) => result.status === 'rejected')
-  if (failed) throw failed.reason
-  return results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []))
 }

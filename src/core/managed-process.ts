@@ -18,7 +18,19 @@ import { setTimeoutOn } from '../util/timer.js'
 import { readyAtSpawn, readySignal, waitReady } from './readiness.js'
 import { replace, type Replaced } from './replacement.js'
 import { Run } from './run.js'
-import { canHold, canTransition, isRunning } from './status.js'
+import {
+  canHold,
+  canTransition,
+  isRunning,
+  NONE,
+  EVENT_OF,
+  type Announcements,
+  type LaunchOperation,
+  type Operation,
+  type ReplaceOperation,
+  type StopOperation,
+} from './status.js'
+import { Waiters } from './waiters.js'
 
 const debug = debuglog('tend')
 
@@ -32,50 +44,6 @@ export interface ProcessHost {
   captureOutput(process: ManagedProcess, stream: 'out' | 'err', readable: Readable): void
   info(process: ManagedProcess): ProcessInfo
 }
-
-/** The operation in flight (see OperationKind in status.ts). */
-type Operation = NoOperation | LaunchOperation | StopOperation | ReplaceOperation
-
-interface NoOperation {
-  readonly kind: 'none'
-}
-interface LaunchOperation {
-  readonly kind: 'launch'
-  /** The run once spawned, or null when the spawn failed. */
-  readonly spawned: Promise<Run | null>
-}
-interface StopOperation {
-  readonly kind: 'stop'
-  readonly reason: ExitReason
-  /** Resolves once the child is gone (or there was none). */
-  readonly done: Promise<void>
-}
-interface ReplaceOperation {
-  readonly kind: 'replace'
-  /** Set when a restart the old child's crash scheduled came due during the replacement. */
-  restartDue: boolean
-}
-
-const NONE: NoOperation = Object.freeze({ kind: 'none' })
-
-/** What each status is announced with; launching and stopping are announced by what follows (process:spawn, process:exit). */
-interface Announcements {
-  launching: []
-  stopping: []
-  online: []
-  stopped: []
-  errored: [{ readonly error: TendError }]
-  'waiting-restart': [{ readonly delay: number; readonly attempt: number; readonly reason: ExitReason }]
-}
-
-const EVENT_OF = {
-  launching: null,
-  stopping: null,
-  online: 'process:online',
-  stopped: 'process:stopped',
-  errored: 'process:errored',
-  'waiting-restart': 'process:restart',
-} as const satisfies Record<Status, keyof SupervisorEvents | null>
 
 export class ManagedProcess {
   readonly id: number
@@ -99,7 +67,7 @@ export class ManagedProcess {
   #history: RestartHistory = EMPTY_HISTORY
   /** Aborts the scheduled restart, if any. */
   #pendingRestart: AbortController | null = null
-  readonly #waiters = new Set<() => void>()
+  readonly #waiters = new Waiters()
   /** The current run gave its readiness signal (false: online only because listenTimeout ran out). */
   #confirmedReady = false
   /** Some run of this process gave its readiness signal: later runs are held to it (readiness.ts). */
@@ -152,7 +120,7 @@ export class ManagedProcess {
     debug('process %d (%s #%d): %s → %s, %s in flight', this.id, this.spec.name, this.instance, from, status, operation.kind)
     const extra = announcement[0]
     if (status === 'errored') this.lastError = (extra as { error: TendError }).error
-    for (const wake of [...this.#waiters]) wake()
+    this.#waiters.wake()
     const event = EVENT_OF[status]
     if (event) this.#emit(event, { ...extra } as never)
   }
@@ -183,25 +151,7 @@ export class ManagedProcess {
 
   /** Resolves when `predicate` holds, re-checked on every status change. */
   waitUntil(predicate: () => boolean, signal?: AbortSignal): Promise<void> {
-    if (predicate()) return Promise.resolve()
-    return new Promise((resolve, reject) => {
-      const wake = (): void => {
-        if (!predicate()) return
-        cleanup()
-        resolve()
-      }
-      const onAbort = (): void => {
-        cleanup()
-        reject(signal!.reason)
-      }
-      const cleanup = (): void => {
-        this.#waiters.delete(wake)
-        signal?.removeEventListener('abort', onAbort)
-      }
-      if (signal?.aborted) return reject(signal.reason)
-      this.#waiters.add(wake)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
+    return this.#waiters.until(predicate, signal)
   }
 
   /** Resolves once online; rejects with the reason when the process ends errored or stopped instead. */

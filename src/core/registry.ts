@@ -1,6 +1,11 @@
-/** The apps and processes of one Supervisor, and how targets pick them. */
+/**
+ * The apps and processes of one Supervisor, and how targets pick them: an
+ * id (number or digits), an app name, a namespace, 'all', or an array of these.
+ */
 import { NotFoundError } from '../errors.js'
 import type { NormalizedSpec, Target } from '../types.js'
+import { settleAll } from '../util/settle.js'
+import type { KeyedQueue } from './keyed-queue.js'
 import type { ManagedProcess } from './managed-process.js'
 
 export interface App {
@@ -9,11 +14,11 @@ export interface App {
   readonly processes: ManagedProcess[]
 }
 
-/** The apps a target touches, and for each, which of its processes (all, or these ids). */
-export type Selection = Map<string, Set<number> | 'all'>
+/** Which processes of one app: all of them, or these ids. */
+export type Which = Set<number> | 'all'
 
 /** An operation's plan: per app, which processes, and whether the target named it (so it must exist at the turn). */
-export type Plan = Map<string, { readonly which: Set<number> | 'all'; readonly named: boolean }>
+export type Plan = Map<string, { readonly which: Which; readonly named: boolean }>
 
 export class Registry {
   readonly apps = new Map<string, App>()
@@ -56,68 +61,28 @@ export class Registry {
     return [...this.#byId.values()].sort((a, b) => a.id - b.id)
   }
 
-  /** Which apps (and processes of them) a target names. Throws NotFoundError for any part that matches nothing. */
-  select(target: Target): Selection {
-    const selection: Selection = new Map()
-    const parts = Array.isArray(target) ? (target as readonly (number | string)[]) : [target as number | string]
-    if (parts.length === 0) throw new NotFoundError(target)
-    for (const part of parts) {
-      if (!this.#selectOne(part, selection)) throw new NotFoundError(part)
-    }
-    return selection
-  }
-
-  #selectOne(part: number | string, selection: Selection): boolean {
-    const addWhole = (name: string): void => void selection.set(name, 'all')
-    const addId = (id: number): boolean => {
-      const appName = this.#appOf.get(id)
-      if (appName === undefined) return false
-      const current = selection.get(appName)
-      if (current === 'all') return true
-      selection.set(appName, new Set([...(current ?? []), id]))
-      return true
-    }
-    if (typeof part === 'number') return Number.isInteger(part) && addId(part)
-    if (typeof part !== 'string') return false
-    if (part === 'all') {
-      for (const name of this.apps.keys()) addWhole(name)
-      return true
-    }
-    if (this.apps.has(part)) {
-      addWhole(part)
-      return true
-    }
-    if (/^\d+$/.test(part)) return addId(Number(part))
-    let found = false
-    for (const [name, app] of this.apps) {
-      if (app.spec.namespace === part) {
-        addWhole(name)
-        found = true
-      }
-    }
-    return found
-  }
-
   /**
    * Plans an operation on a target without resolving it for good: each app
    * it names is checked again at the operation's turn in that app's queue
    * (an app a queued start will create counts; one deleted meanwhile is
-   * NotFound if it was named, and skipped if it came from 'all' or a namespace).
+   * NotFound if it was named, and skipped if it came from 'all' or a
+   * namespace). Throws NotFoundError for an id or namespace that matches nothing now.
    */
   plan(target: Target): Plan {
     const plan: Plan = new Map()
-    const parts = Array.isArray(target) ? (target as readonly (number | string)[]) : [target as number | string]
+    const parts = Array.isArray(target) ? (target as readonly unknown[]) : [target]
     if (parts.length === 0) throw new NotFoundError(target)
     for (const part of parts) {
+      if (typeof part !== 'number' && typeof part !== 'string') throw new NotFoundError(part)
       const isId = typeof part === 'number' || /^\d+$/.test(part)
       if (typeof part === 'string' && !isId && part !== 'all' && !this.apps.has(part) && !this.#isNamespace(part)) {
-        plan.set(part, { which: 'all', named: true })
+        plan.set(part, { which: 'all', named: true }) // an app a queued start may create
         continue
       }
-      const selection: Selection = new Map()
-      if (!this.#selectOne(part, selection)) throw new NotFoundError(part)
+      const selection = this.#select(part)
+      if (!selection) throw new NotFoundError(part)
+      const named = isId || this.apps.has(String(part))
       for (const [name, which] of selection) {
-        const named = isId || this.apps.has(String(part))
         const current = plan.get(name)
         if (current?.which === 'all' || which === 'all') plan.set(name, { which: 'all', named: named || (current?.named ?? false) })
         else plan.set(name, { which: new Set([...(current?.which ?? []), ...which]), named: true })
@@ -126,23 +91,77 @@ export class Registry {
     return plan
   }
 
-  #isNamespace(name: string): boolean {
-    for (const app of this.apps.values()) if (app.spec.namespace === name) return true
-    return false
-  }
-
   /** The processes a target names now, by id. Throws NotFoundError when a part names nothing. */
   processesOf(target: Target): ManagedProcess[] {
     const out: ManagedProcess[] = []
-    for (const [name, which] of this.select(target)) {
+    for (const [name, { which }] of this.plan(target)) {
       const app = this.apps.get(name)
-      if (app) out.push(...this.pick(app, which))
+      if (!app) throw new NotFoundError(name)
+      out.push(...this.pick(app, which))
     }
     return out.sort((a, b) => a.id - b.id)
   }
 
-  /** The processes of one app a selection names, as they are now. */
-  pick(app: App, which: Set<number> | 'all'): ManagedProcess[] {
+  /** The processes of one app a plan names, as they are now. */
+  pick(app: App, which: Which): ManagedProcess[] {
     return which === 'all' ? [...app.processes] : app.processes.filter((process) => which.has(process.id))
   }
+
+  /** The apps (and processes of them) one part of a target names now, or null when it names nothing. */
+  #select(part: number | string): Map<string, Which> | null {
+    const selection = new Map<string, Which>()
+    const byId = (id: number): Map<string, Which> | null => {
+      const name = this.#appOf.get(id)
+      return name === undefined ? null : selection.set(name, new Set([id]))
+    }
+    if (typeof part === 'number') return Number.isInteger(part) ? byId(part) : null
+    if (part === 'all') {
+      for (const name of this.apps.keys()) selection.set(name, 'all')
+      return selection
+    }
+    if (this.apps.has(part)) return selection.set(part, 'all')
+    if (/^\d+$/.test(part)) return byId(Number(part))
+    for (const [name, app] of this.apps) if (app.spec.namespace === part) selection.set(name, 'all')
+    return selection.size > 0 ? selection : null
+  }
+
+  #isNamespace(name: string): boolean {
+    for (const app of this.apps.values()) if (app.spec.namespace === name) return true
+    return false
+  }
+}
+
+/**
+ * Runs `task` for each app the target names, under that app's lock, with
+ * the app's processes the target names as they are at the task's turn.
+ * Apps proceed in parallel; the first failure rejects once all settled.
+ * Resolves with the processes acted on.
+ */
+export async function runPlanned(
+  registry: Registry,
+  queue: KeyedQueue,
+  target: Target,
+  signal: AbortSignal | undefined,
+  task: (app: App, processes: ManagedProcess[]) => Promise<void>,
+): Promise<ManagedProcess[]> {
+  const plan = registry.plan(target)
+  const perApp = await settleAll(
+    [...plan].map(([name, { which, named }]) =>
+      queue.run(
+        name,
+        async () => {
+          const app = registry.apps.get(name)
+          const processes = app ? registry.pick(app, which) : []
+          if (!app || processes.length === 0) {
+            if (named && (!app || which !== 'all')) throw new NotFoundError(target)
+            return []
+          }
+          await task(app, processes)
+          return processes
+        },
+        signal,
+      ),
+    ),
+  )
+  return perApp.flat()
 }

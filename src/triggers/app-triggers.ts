@@ -5,9 +5,8 @@
  */
 import type { NormalizedSpec } from '../types.js'
 import { CronTrigger } from './cron.js'
+import type { TriggerReason } from './reason.js'
 import { WatchTrigger } from './watch.js'
-
-export type TriggerReason = 'cron' | 'watch'
 
 interface Armed {
   readonly cron: CronTrigger | null

@@ -4,16 +4,12 @@ import type { KeyedQueue } from '../core/keyed-queue.js'
 import type { ManagedProcess } from '../core/managed-process.js'
 import type { Registry } from '../core/registry.js'
 import type { Status } from '../types.js'
+import type { TriggerReason } from './reason.js'
 
 const debug = debuglog('tend')
 
-export type TriggerReason = 'memory' | 'cron' | 'watch'
-
 interface Candidate {
   readonly status: Status
-  readonly memory: number
-  readonly pid: number | null
-  readonly spec: { readonly maxMemoryRestart: number | null }
 }
 
 /**
@@ -25,12 +21,6 @@ interface Candidate {
 export function restartableBy(reason: TriggerReason, process: Candidate): boolean {
   if (reason === 'watch') return process.status !== 'stopped' && process.status !== 'stopping'
   return process.status === 'online'
-}
-
-/** True when the last sample put a running process over its `maxMemoryRestart`. */
-export function memoryOverLimit(process: Candidate): boolean {
-  const limit = process.spec.maxMemoryRestart
-  return limit !== null && process.pid !== null && process.status === 'online' && process.memory > limit
 }
 
 /** What TriggerRestarts needs of the Supervisor. */
@@ -47,23 +37,20 @@ export interface TriggerRestartHost {
  */
 export class TriggerRestarts {
   readonly #host: TriggerRestartHost
-  /** Processes with a memory restart queued: a sample over the limit while one waits adds none. */
-  readonly #pendingMemory = new Set<ManagedProcess>()
 
   constructor(host: TriggerRestartHost) {
     this.#host = host
   }
 
-  /** Restarts the app's processes that `reason` may restart (or only `process`, if given and still the same run). */
-  request(appName: string, reason: TriggerReason, process?: ManagedProcess): void {
+  /**
+   * Restarts the app's processes that `reason` may restart (or only
+   * `process`, if given and still the same run). Resolves once done; never rejects.
+   */
+  async request(appName: string, reason: TriggerReason, process?: ManagedProcess): Promise<void> {
     if (this.#host.isClosing()) return
-    if (process) {
-      if (this.#pendingMemory.has(process)) return
-      this.#pendingMemory.add(process)
-    }
     const pid = process?.pid ?? null
     debug('%s restart of %s', reason, process ? `process ${process.id}` : appName)
-    void this.#host.queue
+    await this.#host.queue
       .run(appName, async () => {
         const app = this.#host.registry.apps.get(appName)
         if (this.#host.isClosing() || !app) return
@@ -81,8 +68,5 @@ export class TriggerRestarts {
         }
       })
       .catch((error: unknown) => debug('%s restart of %s failed: %o', reason, appName, error))
-      .finally(() => {
-        if (process) this.#pendingMemory.delete(process)
-      })
   }
 }

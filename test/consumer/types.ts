@@ -1,4 +1,4 @@
-import { Supervisor, type AppSpec, type ProcessInfo, type ProcessExitEvent } from 'tendjs'
+import { Supervisor, TendError, type AppSpec, type ProcessInfo, type ProcessExitEvent, type SupervisorEvents } from 'tendjs'
 
 const spec: AppSpec = { name: 'typed', script: 'server.js', instances: 2, killTimeout: '2s' }
 const sup = new Supervisor({ metricsInterval: 0 })
@@ -13,6 +13,19 @@ export async function use(): Promise<ProcessInfo[]> {
   void scoped
   return sup.start(spec)
 }
+
+// Nothing public may be `any`: an `any` would turn every check below it off.
+type IsAny<T> = 0 extends 1 & T ? true : false
+type Not<T extends boolean> = T extends true ? false : true
+type Payloads = { [E in keyof SupervisorEvents]: Parameters<SupervisorEvents[E]>[0] }
+type AnyPayload = { [E in keyof Payloads]: IsAny<Payloads[E]> extends true ? E : never }[keyof Payloads]
+export const busIsTyped: Not<IsAny<typeof sup.bus>> = true
+export const busOnIsTyped: Not<IsAny<typeof sup.bus.on>> = true
+export const noPayloadIsAny: [AnyPayload] extends [never] ? true : false = true
+export const erroredCarriesATendError: Payloads['process:errored']['error'] extends TendError ? true : false = true
+sup.bus.on('process:*', (event: unknown) => void event)
+// @ts-expect-error: the bus is an EventEmitter2, not anything at all
+sup.bus.noSuchMethod()
 
 import { connect, type SupervisorClient } from 'tendjs/rpc'
 export async function remote(): Promise<ProcessInfo[]> {

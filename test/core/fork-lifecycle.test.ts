@@ -2,36 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { NotFoundError } from '../../src/index.js'
 import { expectGoneAfterTest, fixture, isAlive, nextEvent, supervisor, until, waitForLine } from '../helpers.js'
 
-describe('fork mode lifecycle', () => {
-  it('starts, stops, restarts and deletes a node app', async () => {
-    const sup = supervisor()
-    const [started] = await sup.start({ name: 'app', script: fixture('long-running.cjs') })
-    expect(started).toMatchObject({ name: 'app', status: 'online', instance: 0, mode: 'fork', namespace: 'default' })
-    const firstPid = started!.pid!
-    expect(isAlive(firstPid)).toBe(true)
-    await waitForLine(sup, 'app', /started \d+ instance=0/)
-
-    const [restarted] = await sup.restart('app')
-    expect(restarted!.status).toBe('online')
-    expect(restarted!.pid).not.toBe(firstPid)
-    expect(restarted!.restarts).toBe(1)
-    expect(isAlive(firstPid)).toBe(false)
-
-    const [stopped] = await sup.stop('app')
-    expect(stopped).toMatchObject({ status: 'stopped', pid: null })
-    expect(isAlive(restarted!.pid!)).toBe(false)
-    expect(sup.list()).toHaveLength(1)
-
-    await sup.stop('app') // idempotent
-    const [again] = await sup.restart('app')
-    expect(again!.status).toBe('online')
-
-    await sup.delete('app')
-    expect(sup.list()).toEqual([])
-    expect(isAlive(again!.pid!)).toBe(false)
-    expect(() => sup.describe('app')).toThrow(NotFoundError)
-  })
-
+describe('fork mode', () => {
   it('runs a shell script with bash and a binary with interpreter none', async () => {
     const sup = supervisor()
     const [sh] = await sup.start({ name: 'sh', script: fixture('hello.sh') })
@@ -167,5 +138,17 @@ describe('fork mode lifecycle', () => {
     expect(info).toMatchObject({ status: 'stopped', pid: null })
     const [started] = await sup.restart('later')
     expect(started!.status).toBe('online')
+  })
+
+  it('reports the retired process as forced when it had to be SIGKILLed', async () => {
+    const sup = supervisor()
+    const [before] = await sup.start({ name: 'stubborn', script: fixture('ignore-signals.cjs'), killTimeout: 300 })
+    await waitForLine(sup, before!.id, /stubborn/) // its handlers are in place
+    const exit = nextEvent(sup, 'process:exit', (event) => event.process.pid === before!.pid)
+    const [after] = await sup.reload('stubborn')
+    expect(await exit).toMatchObject({ reason: 'reload', signal: 'SIGKILL', forced: true })
+    const crash = nextEvent(sup, 'process:exit')
+    process.kill(after!.pid!, 'SIGKILL') // not asked for: a crash, never forced
+    expect(await crash).toMatchObject({ reason: 'crash', signal: 'SIGKILL', forced: false })
   })
 })

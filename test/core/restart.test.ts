@@ -3,20 +3,6 @@ import { CrashLoopError, ExitedError } from '../../src/index.js'
 import { fixture, isAlive, nextEvent, recordEvents, supervisor } from '../helpers.js'
 
 describe('restarts on unexpected exits', () => {
-  it('restarts a crashed process and reports the crash', async () => {
-    const sup = supervisor()
-    const [info] = await sup.start({ name: 'app', script: fixture('long-running.cjs') })
-    const exit = nextEvent(sup, 'process:exit')
-    const restart = nextEvent(sup, 'process:restart')
-    const online = nextEvent(sup, 'process:online')
-    process.kill(info!.pid!, 'SIGKILL')
-    expect(await exit).toMatchObject({ reason: 'crash', signal: 'SIGKILL', code: null })
-    expect(await restart).toMatchObject({ delay: 0, attempt: 1, reason: 'crash' })
-    const back = await online
-    expect(back.process.pid).not.toBe(info!.pid)
-    expect(back.process).toMatchObject({ status: 'online', restarts: 1 })
-  })
-
   it('ends a crash loop errored after maxRestarts, with the events in order', async () => {
     const sup = supervisor()
     const events = recordEvents(sup)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ClosedError, ExistsError, SpawnError, Supervisor } from '../../src/index.js'
+import { ClosedError, ExistsError, InvalidArgumentError, SpawnError, Supervisor } from '../../src/index.js'
 import { fixture, isAlive, nextEvent, supervisor, until, waitForLine } from '../helpers.js'
 
 describe('Supervisor', () => {
@@ -42,6 +42,16 @@ describe('Supervisor', () => {
     await expect(sup.start({ name: 'one', script: fixture('long-running.cjs') })).rejects.toBeInstanceOf(ExistsError)
     expect(sup.list()).toHaveLength(1)
     expect(sup.list()[0]!.pid).toBe(first!.pid)
+  })
+
+  it('rejects a scale() with wrong-typed arguments as InvalidArgumentError, before touching the app', async () => {
+    const sup = supervisor()
+    await sup.start({ name: 'app', script: fixture('long-running.cjs') })
+    await expect(sup.scale(42 as unknown as string, 2)).rejects.toBeInstanceOf(InvalidArgumentError)
+    await expect(sup.scale('app', { count: 2 } as unknown as number)).rejects.toMatchObject({ code: 'TEND_ERR_INVALID_ARGUMENT' })
+    await expect(sup.scale('app', '-2')).rejects.toMatchObject({ code: 'TEND_ERR_INVALID_ARGUMENT' })
+    await expect(sup.scale('nope', 2)).rejects.toMatchObject({ code: 'TEND_ERR_NOT_FOUND' })
+    expect(sup.list()).toHaveLength(1)
   })
 
   it('keeps two Supervisors apart', async () => {

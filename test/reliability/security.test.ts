@@ -124,7 +124,7 @@ describe('serve() in a directory others can enter', { timeout: 30_000 }, () => {
     const owner = await client(socketPath)
     expect(await owner.list()).toEqual([])
     // A second server refuses the path a live one answers on.
-    await expect(serve(supervisor(), { socketPath })).rejects.toMatchObject({ code: 'TEND_ERR_DAEMON' })
+    await expect(serve(supervisor(), { socketPath })).rejects.toMatchObject({ code: 'TEND_ERR_SOCKET' })
     await server.close()
     expect(readdirSync(shared)).toEqual([])
   })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { MemoryTrigger, type MemoryCandidate } from '../../src/triggers/memory.js'
 import { fixture, nextEvent, recordEvents, supervisor } from '../helpers.js'
 
 describe('maxMemoryRestart', () => {
@@ -28,5 +29,25 @@ describe('maxMemoryRestart', () => {
     expect(
       events.filter((event) => event.name === 'process:exit').map((event) => (event.payload.process as { name: string }).name),
     ).toEqual(['hog'])
+  })
+
+  it('asks once per process over its limit until that restart is carried out', async () => {
+    const asked: MemoryCandidate[] = []
+    let carriedOut!: () => void
+    const trigger = new MemoryTrigger<MemoryCandidate>((process) => {
+      asked.push(process)
+      return new Promise((resolve) => (carriedOut = resolve))
+    })
+    const over = { status: 'online', memory: 200, pid: 1, spec: { maxMemoryRestart: 100 } } as const
+    const under = { ...over, memory: 50 }
+    const stopped = { ...over, status: 'stopped', pid: null } as const
+    const unlimited = { ...over, spec: { maxMemoryRestart: null } }
+    trigger.check([over, under, stopped, unlimited])
+    trigger.check([over])
+    expect(asked).toEqual([over])
+    carriedOut()
+    await new Promise((resolve) => setImmediate(resolve))
+    trigger.check([over])
+    expect(asked).toEqual([over, over])
   })
 })

@@ -1,11 +1,12 @@
 /** What every CLI verb needs: where the daemon lives, a client to it, output helpers. */
 import { realpathSync } from 'node:fs'
 import { dirname, extname, join } from 'node:path'
-import { TendError } from '../../errors.js'
+import { RpcError, TendError } from '../../errors.js'
 import type { Target } from '../../types.js'
 import { connectDaemon, connectOrLaunch } from '../daemon/launch.js'
 import { tendHome } from '../daemon/paths.js'
 import type { SupervisorClient } from '../rpc/client.js'
+import { RPC_METHOD_NOT_FOUND } from '../rpc/protocol.js'
 
 /** A failure to report as one line and a non-zero exit. */
 export class CliError extends Error {
@@ -92,5 +93,5 @@ export function describeError(error: unknown): string {
 
 /** A method the daemon does not have yet (an older tend, or a feature still to come). */
 export function isMissingMethod(error: unknown): boolean {
-  return error instanceof TendError && error.code === 'TEND_ERR_RPC' && /not available|Method not found/.test(error.message)
+  return error instanceof RpcError && error.rpcCode === RPC_METHOD_NOT_FOUND
 }

@@ -1,4 +1,5 @@
 /** The verbs that report: list, describe, logs. */
+import { InvalidArgumentError } from '../../errors.js'
 import type { LogEvent, LogLine } from '../../types.js'
 import { parseTarget, out, report, withDaemon } from './context.js'
 import { describeProcess, processTable } from './format.js'
@@ -43,7 +44,7 @@ function formatLine(line: LogLine, json: boolean | undefined): string {
 
 export async function logs(target: string | undefined, options: LogsOptions): Promise<void> {
   const lines = options.lines === undefined ? 20 : Number(options.lines)
-  if (!Number.isInteger(lines) || lines < 0) throw new Error(`--lines takes an integer ≥ 0, got "${options.lines}"`)
+  if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('lines', `--lines takes an integer ≥ 0, got "${options.lines}"`)
   const wanted = (stream: 'out' | 'err'): boolean =>
     options.err && !options.out ? stream === 'err' : options.out && !options.err ? stream === 'out' : true
   await withDaemon(async (client) => {

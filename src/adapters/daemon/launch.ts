@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process'
 import { closeSync, mkdirSync, openSync, readFileSync, chmodSync } from 'node:fs'
 import { DaemonError } from '../../errors.js'
 import { connect, type SupervisorClient } from '../rpc/client.js'
+import { assertSocketPathFits } from '../rpc/socket-path.js'
 import { livePid } from './daemon.js'
 import { daemonPaths } from './paths.js'
 
@@ -23,10 +24,16 @@ export interface LaunchOptions {
 
 const NOT_LISTENING = new Set(['ENOENT', 'ECONNREFUSED', 'ENOTSOCK'])
 
-/** Connects to the daemon of `home`; null when none answers. Other errors (EACCES…) are thrown. */
+/**
+ * Connects to the daemon of `home`; null when none answers. A TEND_HOME too
+ * long for its socket is a SocketError, before anything is tried or launched;
+ * other errors (EACCES…) are thrown as DaemonError.
+ */
 export async function connectDaemon(home: string, callTimeout?: number): Promise<SupervisorClient | null> {
+  const socketPath = daemonPaths(home).socket
+  assertSocketPathFits(socketPath, 'Use a shorter TEND_HOME')
   try {
-    return await connect({ socketPath: daemonPaths(home).socket, timeout: callTimeout })
+    return await connect({ socketPath, timeout: callTimeout })
   } catch (error) {
     if (NOT_LISTENING.has((error as NodeJS.ErrnoException).code ?? '')) return null
     throw new DaemonError(home, `Cannot reach the tend daemon in ${home}: ${(error as Error).message}`, { cause: error })

@@ -4,11 +4,12 @@
  */
 import eventemitter2 from 'eventemitter2'
 import { createConnection, type Socket } from 'node:net'
-import { RpcError, RpcTimeoutError } from '../../errors.js'
+import { ERROR_CODES, RpcError, RpcTimeoutError } from '../../errors.js'
 import type { Supervisor } from '../../supervisor.js'
 import type { EventName, SupervisorEvents } from '../../types.js'
 import { SUPERVISOR_METHODS, type SupervisorMethod } from './methods.js'
 import { errorFromWire, FrameDecoder, RPC_FRAME_TOO_LARGE, RPC_INTERNAL_ERROR, type RpcErrorObject } from './protocol.js'
+import { assertSocketPathFits } from './socket-path.js'
 
 const { EventEmitter2 } = eventemitter2
 
@@ -57,6 +58,15 @@ interface Pending {
   cleanup(): void
 }
 
+/** An event's `error` that is a TendError as data (`process:errored`'s) becomes an error of its class again. */
+function withTendErrors(payload: unknown): unknown {
+  if (typeof payload !== 'object' || payload === null || !('error' in payload)) return payload
+  const error = payload.error as { code?: unknown; message?: unknown } | null
+  if (typeof error?.code !== 'string' || !(ERROR_CODES as readonly string[]).includes(error.code)) return payload
+  const message = typeof error.message === 'string' ? error.message : ''
+  return { ...payload, error: errorFromWire({ code: 0, message, data: { ...error, code: error.code } }) }
+}
+
 function openSocket(socketPath: string, timeout: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(socketPath)
@@ -76,8 +86,13 @@ function openSocket(socketPath: string, timeout: number): Promise<Socket> {
   })
 }
 
-/** Connects to a tend RPC server. Rejects with the socket error (ENOENT, ECONNREFUSED…) when nothing answers. */
+/**
+ * Connects to a tend RPC server. Rejects with the socket error (ENOENT,
+ * ECONNREFUSED…) when nothing answers, and with SocketError, before trying,
+ * when the path is too long for a Unix socket.
+ */
 export async function connect(options: ConnectOptions): Promise<SupervisorClient> {
+  assertSocketPathFits(options.socketPath)
   const socket = await openSocket(options.socketPath, options.connectTimeout ?? 5000)
   const defaultTimeout = options.timeout ?? 30_000
   const pending = new Map<number, Pending>()
@@ -111,7 +126,7 @@ export async function connect(options: ConnectOptions): Promise<SupervisorClient
       }
       if (message.method === 'event' && Array.isArray(message.params)) {
         const [name, payload] = message.params
-        events.emit(name, payload, name)
+        events.emit(name, withTendErrors(payload), name)
         return
       }
       if (typeof message.id !== 'number') {

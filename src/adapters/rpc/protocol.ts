@@ -18,6 +18,7 @@ import {
   ReadyTimeoutError,
   RpcError,
   RpcTimeoutError,
+  SocketError,
   SpawnError,
   TendError,
   type ErrorCode,
@@ -112,16 +113,11 @@ export class FrameDecoder {
   }
 }
 
-function isTendLike(error: unknown): error is Error & { code: string } {
-  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined
-  return typeof code === 'string' && code.startsWith('TEND_ERR_')
-}
-
 /** Serializes an error for the wire: TendErrors keep their code and structured fields in `data`. */
 export function errorToWire(error: unknown): RpcErrorObject {
   if (error instanceof RpcError) return { code: error.rpcCode, message: error.message, data: { code: error.code } }
-  // Duck-typed as well as instanceof: a CommonJS host may hold another copy of the error classes.
-  if (error instanceof TendError || isTendLike(error)) {
+  // instanceof holds for errors of any copy of tend (the CJS build, another install): see TendError.
+  if (error instanceof TendError) {
     const fields: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(error)) {
       if (key !== 'code' && key !== 'name' && key !== 'message' && key !== 'stack' && key !== 'cause') fields[key] = value
@@ -148,6 +144,7 @@ const CLASSES: Partial<Record<ErrorCode, { prototype: TendError }>> = {
   TEND_ERR_RPC_TIMEOUT: RpcTimeoutError,
   TEND_ERR_DAEMON: DaemonError,
   TEND_ERR_DUMP: DumpError,
+  TEND_ERR_SOCKET: SocketError,
 }
 
 /**

@@ -8,7 +8,7 @@ import { chmodSync, linkSync, mkdirSync, mkdtempSync, rmSync, unlinkSync } from 
 import { createConnection, createServer, type Server, type Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { debuglog } from 'node:util'
-import { DaemonError, RpcError } from '../../errors.js'
+import { InvalidArgumentError, RpcError, SocketError } from '../../errors.js'
 import type { Supervisor } from '../../supervisor.js'
 import { VERSION } from '../../version.js'
 import { REQUIRED_PARAMS, SUPERVISOR_METHODS, type SupervisorMethod } from './methods.js'
@@ -23,10 +23,9 @@ import {
   type RpcErrorObject,
   type RpcId,
 } from './protocol.js'
+import { assertSocketPathFits, socketPathFits } from './socket-path.js'
 
 const debug = debuglog('tend:rpc')
-/** sun_path is 108 bytes on Linux and 104 on macOS, with a terminating NUL. */
-const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103
 
 /** A method the host adds next to the Supervisor's (the daemon's `save`, `kill`…). */
 export type ExtraMethod = (...params: unknown[]) => unknown
@@ -254,7 +253,7 @@ async function listenOwnerOnly(server: Server, socketPath: string): Promise<void
   const privateDir = mkdtempSync(join(dirname(socketPath), '.t'))
   const temp = join(privateDir, 's')
   try {
-    if (Buffer.byteLength(temp) > MAX_SOCKET_PATH_BYTES) {
+    if (!socketPathFits(temp)) {
       await listen(server, socketPath)
       chmodSync(socketPath, 0o600)
       return
@@ -266,7 +265,7 @@ async function listenOwnerOnly(server: Server, socketPath: string): Promise<void
     } catch (error) {
       server.close()
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new DaemonError(dirname(socketPath), `Another server took ${socketPath} while this one started`, { cause: error })
+        throw new SocketError(socketPath, `Another server took ${socketPath} while this one started`, { cause: error })
       }
       throw error
     }
@@ -275,27 +274,38 @@ async function listenOwnerOnly(server: Server, socketPath: string): Promise<void
   }
 }
 
+/** Bad options are the caller's mistake: InvalidArgumentError, naming the option. */
+function validateServeOptions(options: ServeOptions): ServeOptions {
+  if (!isObject(options)) throw new InvalidArgumentError('options', 'serve() takes an options object with a socketPath')
+  const { socketPath, methods, maxBufferedBytes } = options
+  if (typeof socketPath !== 'string' || socketPath === '') {
+    throw new InvalidArgumentError('socketPath', `socketPath must be a non-empty string, got ${JSON.stringify(socketPath)}`)
+  }
+  if (methods !== undefined) {
+    if (!isObject(methods)) throw new InvalidArgumentError('methods', 'methods must be an object of functions, by name')
+    for (const [name, fn] of Object.entries(methods)) {
+      if (Object.hasOwn(SUPERVISOR_METHODS, name) || name === 'subscribe' || name === 'unsubscribe') {
+        throw new InvalidArgumentError('methods', `Extra method "${name}" would shadow a built-in method`)
+      }
+      if (typeof fn !== 'function') throw new InvalidArgumentError('methods', `Extra method "${name}" must be a function`)
+    }
+  }
+  if (maxBufferedBytes !== undefined && !(Number.isInteger(maxBufferedBytes) && maxBufferedBytes > 0)) {
+    throw new InvalidArgumentError('maxBufferedBytes', `maxBufferedBytes must be an integer > 0, got ${JSON.stringify(maxBufferedBytes)}`)
+  }
+  return options
+}
+
 /**
  * Serves a Supervisor on a Unix socket. A socket file nobody answers on (left
  * by a killed process) is replaced; one a live server answers on is an error.
  */
 export async function serve(supervisor: Supervisor, options: ServeOptions): Promise<RpcServer> {
-  const { socketPath } = options
+  const { socketPath, maxBufferedBytes = 1024 * 1024 } = validateServeOptions(options)
   const extra = { ...options.methods }
-  for (const name of Object.keys(extra)) {
-    if (Object.hasOwn(SUPERVISOR_METHODS, name) || name === 'subscribe' || name === 'unsubscribe') {
-      throw new RpcError(RPC_INVALID_PARAMS, `Extra method "${name}" would shadow a built-in method`)
-    }
-  }
-  const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024
-  if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
-    throw new DaemonError(
-      dirname(socketPath),
-      `The socket path ${socketPath} is ${Buffer.byteLength(socketPath)} bytes; Unix sockets allow ${MAX_SOCKET_PATH_BYTES}. Use a shorter TEND_HOME`,
-    )
-  }
+  assertSocketPathFits(socketPath)
   mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 })
-  if (await isListening(socketPath)) throw new DaemonError(dirname(socketPath), `Another server is already listening on ${socketPath}`)
+  if (await isListening(socketPath)) throw new SocketError(socketPath, `Another server is already listening on ${socketPath}`)
   try {
     unlinkSync(socketPath)
   } catch {

@@ -94,12 +94,14 @@ describe('tend CLI verbs', { timeout: 180_000 }, () => {
     expect(tend.daemonPid()).toBe(answer.pid)
   })
 
-  it('fails with one clear line when the daemon cannot start', async () => {
+  it('fails with one clear line when TEND_HOME is too long for its socket, before launching anything', async () => {
     const tend = tendHome()
-    const result = await tend.run(['ping'], { env: { TEND_HOME: join(tend.home, 'x'.repeat(120)) } })
+    const home = join(tend.home, 'x'.repeat(120))
+    const result = await tend.run(['ping'], { env: { TEND_HOME: home } })
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(
-      /^tend: The tend daemon could not start \(exited with 1\); .*daemon\.log ends with:\n\s+tend daemon: The socket path .* Use a shorter TEND_HOME/,
+      /^tend: The socket path \S+\/rpc\.sock is \d+ bytes; Unix sockets allow 10[37]\. Use a shorter TEND_HOME \(TEND_ERR_SOCKET\)\n$/,
     )
+    expect(existsSync(home)).toBe(false)
   })
 })

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { NotFoundError, InvalidSpecError, type ProcessExitEvent } from '../../../src/index.js'
-import { connect, DaemonError, MAX_FRAME_BYTES, RpcError, RpcTimeoutError, serve } from '../../../src/rpc.js'
+import { connect, MAX_FRAME_BYTES, RpcError, RpcTimeoutError, serve, SocketError } from '../../../src/rpc.js'
 import { fixture, isAlive, until } from '../../helpers.js'
 import { rawSocket, served } from './rpc-helpers.js'
 
@@ -125,6 +125,6 @@ describe('RPC', () => {
 
   it('refuses to take over a socket a live server answers on', async () => {
     const { socketPath, sup } = await served()
-    await expect(serve(sup, { socketPath })).rejects.toBeInstanceOf(DaemonError)
+    await expect(serve(sup, { socketPath })).rejects.toBeInstanceOf(SocketError)
   })
 })
