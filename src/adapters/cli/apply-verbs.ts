@@ -35,16 +35,12 @@ function show(value: unknown): string {
 /** One app's diff and what was done, for people. */
 export function describeApplied(result: AppliedApp, dryRun = false): string {
   const { diff } = result
-  const did =
-    result.actions.length === 0
-      ? result.error
-        ? 'nothing done'
-        : 'unchanged'
-      : result.actions.map((action) => (dryRun ? `would ${action}` : action)).join(', then ')
-  const head =
-    diff.change === 'removed' && result.actions.length === 0
-      ? `${result.name}: not in the file; kept (--prune deletes it)`
-      : `${result.name}: ${diff.change === 'unchanged' ? 'unchanged' : `${diff.change}; ${did}`}`
+  const did = result.actions.map((action) => (dryRun ? `would ${action}` : action)).join(', then ')
+  let head: string
+  if (diff.change === 'removed' && result.actions.length === 0 && !result.error)
+    head = `${result.name}: not in the file; kept (--prune deletes it)`
+  else if (diff.change === 'unchanged') head = `${result.name}: unchanged`
+  else head = `${result.name}: ${diff.change}${did ? `; ${did}` : ''}`
   const lines = [result.error ? `${head}; FAILED: ${result.error.message} (${result.error.code})` : head]
   for (const change of diff.keys) lines.push(`  ~ ${change.key}: ${show(change.from)} -> ${show(change.to)}`)
   if (diff.instances) lines.push(`  ~ instances: ${diff.instances.from} -> ${diff.instances.to}`)
