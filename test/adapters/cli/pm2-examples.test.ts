@@ -42,7 +42,7 @@ function pm2Home(): { run(args: string[], cwd: string, env?: Record<string, stri
         process.execPath,
         [pm2Bin, ...args],
         { cwd, env: { ...process.env, PM2_HOME: home, ...env }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
-        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+        (error: Error | null, stdout: string) => (error ? reject(error) : resolve(stdout)),
       )
     })
   onCleanup(async () => {
