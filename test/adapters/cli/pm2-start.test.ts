@@ -50,6 +50,12 @@ describe('tend start, as PM2 users use it', { timeout: 240_000 }, () => {
     const refused = await tend.run(['start', join(tend.home, 'nothing.json')])
     expect(refused.code).not.toBe(0)
     expect(refused.stderr).toContain('declares no app: expected an "apps" list, a list of apps, or one app object with "script"')
+    // a key two edits from a PM2 key is no typo of it: no "did you mean pmx?"
+    writeFileSync(join(tend.home, 'max.json'), `{ "name": "five", "script": ${script}, "max": 2 }`)
+    const unknown = await tend.run(['start', join(tend.home, 'max.json')])
+    expect(unknown.code).not.toBe(0)
+    expect(unknown.stderr).toContain('Unknown option "max" in app "five"')
+    expect(unknown.stderr).not.toContain('did you mean')
     expect(await tend.json<ProcessInfo[]>(['list'])).toHaveLength(4)
   })
 
