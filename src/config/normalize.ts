@@ -137,7 +137,8 @@ function resolveInstances(value: unknown, v: Validator): number {
   return n
 }
 
-function defaultName(script: string): string {
+/** The name an app gets when its spec has none: the script's base name without extension. */
+export function defaultName(script: string): string {
   const base = basename(script)
   const ext = extname(base)
   const name = (ext ? base.slice(0, -ext.length) : base).replace(/\s+/g, '-')

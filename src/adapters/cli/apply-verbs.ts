@@ -4,6 +4,7 @@
  * another script unless `-f`, `startOrRestart`/`startOrReload`/
  * `startOrGracefulReload`; and `apply`, the file as the desired state.
  */
+import { defaultName } from '../../config/normalize.js'
 import { ExistsError } from '../../errors.js'
 import type { AppliedApp } from '../../apply/apply.js'
 import type { AppSpec, ProcessInfo } from '../../types.js'
@@ -39,7 +40,7 @@ export function describeApplied(result: AppliedApp, dryRun = false): string {
   let head: string
   if (diff.change === 'removed' && result.actions.length === 0 && !result.error)
     head = `${result.name}: not in the file; kept (--prune deletes it)`
-  else if (diff.change === 'unchanged') head = `${result.name}: unchanged`
+  else if (diff.change === 'unchanged') head = `${result.name}: unchanged${did ? `; ${did}` : ''}`
   else head = `${result.name}: ${diff.change}${did ? `; ${did}` : ''}`
   const lines = [result.error ? `${head}; FAILED: ${result.error.message} (${result.error.code})` : head]
   for (const change of diff.keys) lines.push(`  ~ ${change.key}: ${show(change.from)} -> ${show(change.to)}`)
@@ -89,7 +90,7 @@ export async function startOver(
   const running = new Map((await client.list()).map((info) => [info.name, info]))
   if (!options.fromEcosystem) {
     const spec = specs[0]!
-    const current = spec.name === undefined ? undefined : running.get(spec.name)
+    const current = running.get(spec.name ?? defaultName(spec.script))
     if (current && !options.force) {
       if (current.spec.script !== spec.script && !(current.spec.interpreter === null && current.spec.script.endsWith(`/${spec.script}`))) {
         throw new ExistsError(
@@ -104,7 +105,15 @@ export async function startOver(
   }
   const named = new Set(specs.map((spec) => spec.name))
   // apps the file does not name are no business of start
-  const results = (await apply(client, specs, {})).filter((result) => result.diff.change !== 'removed' || named.has(result.name))
+  const applied = (await apply(client, specs, {})).filter((result) => result.diff.change !== 'removed' || named.has(result.name))
+  // start means running: an unchanged app that is stopped or errored starts again
+  const results: AppliedApp[] = []
+  for (const result of applied) {
+    const down =
+      result.diff.change === 'unchanged' && result.processes.some((info) => info.status === 'stopped' || info.status === 'errored')
+    if (!down) results.push(result)
+    else results.push({ ...result, actions: ['restart'], processes: await client.restart(result.name) })
+  }
   if (options.json) {
     const processes: ProcessInfo[] = results.flatMap((result) => [...result.processes])
     report(true, processes, () => '')

@@ -160,6 +160,11 @@ describe('tend start, as PM2 users use it', { timeout: 240_000 }, () => {
     expect(pidOf(now, 'steady')).toEqual(pidOf(first, 'steady'))
     expect(pidOf(now, 'worker')).not.toEqual(pidOf(first, 'worker'))
     await waitForLog(tend, 'worker', /^LEVEL=warn$/)
+    // start means running: an unchanged app that was stopped starts again
+    await tend.json(['stop', 'steady'])
+    const again = await tend.run(['start', file, '--env', 'production'])
+    expect(again.stdout).toContain('steady: unchanged; restart')
+    expect((await tend.json<ProcessInfo[]>(['describe', 'steady']))[0]!.status).toBe('online')
   })
 
   it('restart --update-env takes the shell environment, as PM2; a plain restart keeps the old one', async () => {
