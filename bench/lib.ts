@@ -150,16 +150,48 @@ export function ratio(ours: number, theirs: number): number | null {
   return round(ours / theirs, 3)
 }
 
-/** A free TCP port on loopback (asked of the OS, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * The lowest port the system hands to outgoing connections (Linux's
+ * ip_local_port_range; elsewhere the IANA range 49152–65535).
+ */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0])
+    if (Number.isInteger(low) && low > 2048) return low
+  } catch {
+    // not Linux
+  }
+  return 49152
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
+    probe.once('error', () => resolve(false))
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)))
   })
+}
+
+/**
+ * A free TCP port on loopback, or the first of `count` free consecutive ports
+ * (for an app whose instances take PORT + index). Taken below the ephemeral
+ * range, never from bind(0): Linux gives bind(0) odd ports and connect()
+ * even ones first, so the port after a bind(0) port is where outgoing
+ * connections (a load generator's, another test's) leave TIME_WAIT sockets,
+ * and a listen there fails with EADDRINUSE for the next 60 s; under heavy
+ * connection churn the odd port itself can be one. No connect() is ever
+ * given a port below the range, so a port found free there stays free.
+ */
+export async function freePort(count = 1): Promise<number> {
+  const low = 10_000
+  const high = Math.min(ephemeralLow(), 65_536) - count
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const base = low + Math.floor(Math.random() * (high - low))
+    let free = true
+    for (let k = 0; k < count && free; k++) free = await canListen(base + k)
+    if (free) return base
+  }
+  throw new Error(`no ${count} free consecutive port(s) on 127.0.0.1 between ${low} and ${high + count}`)
 }
 
 /** mulberry32: a small seeded PRNG, so a randomized run can be replayed from its seed. */

@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'TEND_ERR_DAEMON',
   'TEND_ERR_DUMP',
   'TEND_ERR_SOCKET',
+  'TEND_ERR_CLI',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
@@ -127,12 +128,21 @@ export class SpawnError extends TendError {
   constructor(app: string, command: string, cause: unknown) {
     const errno = (cause as NodeJS.ErrnoException | undefined)?.code
     const detail = cause instanceof Error ? cause.message : String(cause)
-    super('TEND_ERR_SPAWN', `Could not spawn "${command}" for app "${app}": ${detail}`, { cause })
+    const limit = errno === undefined ? undefined : LIMIT_HINTS[errno]
+    super('TEND_ERR_SPAWN', `Could not spawn "${command}" for app "${app}": ${detail}${limit ? ` (${limit})` : ''}`, { cause })
     this.name = 'SpawnError'
     this.app = app
     this.command = command
     this.errno = errno
   }
+}
+
+/** What a spawn failure with one of these codes means: a limit of the machine, not a fault of the app. */
+const LIMIT_HINTS: Readonly<Record<string, string>> = {
+  EMFILE: "too many open files: the supervisor's descriptor limit (ulimit -n) is reached",
+  ENFILE: 'too many open files in the system (fs.file-max)',
+  EAGAIN: 'the system refused a new process: the process limit (ulimit -u, RLIMIT_NPROC) or pids.max is reached',
+  ENOMEM: 'not enough memory to start a process',
 }
 
 /** A process did not become ready (sent `'ready'` or started listening) within `listenTimeout`. */
@@ -296,5 +306,20 @@ export class SocketError extends TendError {
     super('TEND_ERR_SOCKET', message, options)
     this.name = 'SocketError'
     this.path = path
+  }
+}
+
+/**
+ * The `tend` command line cannot do what it was asked: an unknown command or
+ * option, a missing or bad argument, a file it cannot read or write.
+ * `exitCode` is 2 for a command line that is wrong, 1 otherwise.
+ */
+export class CliError extends TendError {
+  static readonly code = 'TEND_ERR_CLI'
+  readonly exitCode: number
+  constructor(message: string, options: { exitCode?: number; cause?: unknown } = {}) {
+    super('TEND_ERR_CLI', message, { cause: options.cause })
+    this.name = 'CliError'
+    this.exitCode = options.exitCode ?? 1
   }
 }

@@ -27,7 +27,18 @@ import { ForkRunner } from './runners/fork.js'
 import type { Runner } from './runners/runner.js'
 import { normalizeSpec } from './config/normalize.js'
 import type { AppliedApp, ApplyOptions, Desired } from './apply/apply.js'
-import type { AppSpec, LogLine, Mode, OperationOptions, ProcessInfo, Status, SupervisorEvents, SupervisorOptions, Target } from './types.js'
+import type {
+  AppSpec,
+  LogLine,
+  Mode,
+  OperationOptions,
+  ProcessDescription,
+  ProcessInfo,
+  Status,
+  SupervisorEvents,
+  SupervisorOptions,
+  Target,
+} from './types.js'
 import { redactValue } from './util/redact.js'
 
 // eventemitter2 is CommonJS: its module object is the class, with the class again as a property.
@@ -212,9 +223,13 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     return this.#membership.specs()
   }
 
-  /** A snapshot of the processes a target names. Throws NotFoundError when it names none. */
-  describe(target: Target): ProcessInfo[] {
-    return this.#infos(this.#registry.processesOf(target))
+  /**
+   * A snapshot of the processes a target names, each with its app's spec
+   * (redacted; `list()` and the events leave the spec out). Throws
+   * NotFoundError when it names none.
+   */
+  describe(target: Target): ProcessDescription[] {
+    return this.#registry.processesOf(target).map((process) => this.#snapshots.described(process, this.#logs.filesOf(process.id)))
   }
 
   /**
@@ -320,6 +335,24 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   async send(target: Target, message: unknown, options?: OperationOptions): Promise<ProcessInfo[]> {
     const signal = this.#admit(options)
     return this.#infos(await this.#operations.send(target, message, signal))
+  }
+
+  /**
+   * Writes `line` and a newline to the stdin of each running process the
+   * target names (PM2's `send <id> <line>`). Resolves with the processes
+   * written to once the line is queued on each pipe: a child that does not
+   * read its stdin never holds up its app's other operations.
+   */
+  async sendLine(target: Target, line: string, options?: OperationOptions): Promise<ProcessInfo[]> {
+    if (typeof line !== 'string') throw new InvalidArgumentError('line', `Expected a string for line, got ${typeof line}`)
+    const signal = this.#admit(options)
+    return this.#infos(await this.#operations.sendLine(target, line, signal))
+  }
+
+  /** Sets the restart counter of each process the target names back to 0 (PM2's `reset`); the crash-loop history is the policy's and stays. */
+  async reset(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
+    const signal = this.#admit(options)
+    return this.#infos(await this.#operations.reset(target, signal))
   }
 
   /** The newest lines of output of the processes a target names, oldest first, from memory. */

@@ -127,10 +127,10 @@ export interface AppSpec {
   readonly incrementVar?: string
   /**
    * The stdout log file, relative to `cwd`; `false` or `'/dev/null'` turns it off.
-   * @default `<home>/logs/<name>-<id>-out.log` when the Supervisor has a `home`, else none
+   * @default `<home>/logs/<name>-<instance>-out.log` when the Supervisor has a `home`, else none
    */
   readonly outFile?: string | false
-  /** The stderr log file, as `outFile`. @default `<home>/logs/<name>-<id>-err.log` when there is a `home` */
+  /** The stderr log file, as `outFile`. @default `<home>/logs/<name>-<instance>-err.log` when there is a `home` */
   readonly errorFile?: string | false
   /** One file for stdout and stderr together, as `outFile`. @default none */
   readonly logFile?: string | false
@@ -225,7 +225,10 @@ export interface LogFiles {
   readonly combined?: string
 }
 
-/** A plain snapshot of one process. */
+/**
+ * A plain snapshot of one process: its state, not its configuration (that is
+ * in {@link ProcessDescription}, from `describe()`).
+ */
 export interface ProcessInfo {
   /** Unique within the Supervisor, never reused. */
   readonly id: number
@@ -261,6 +264,21 @@ export interface ProcessInfo {
    * `waitReady`); true otherwise. See docs/readiness.md.
    */
   readonly confirmedReady: boolean
+  /** Whether the app restarts on file changes (`watch` is on). */
+  readonly watching: boolean
+}
+
+/**
+ * What `describe()` returns: a {@link ProcessInfo} with its app's spec.
+ *
+ * `list()`, the events and the replies of `start`/`stop`/`scale`/`delete`…
+ * carry `ProcessInfo` without the spec, so their size does not grow with
+ * each app's environment times its instances (over RPC, 1,000 processes of
+ * an app started from a shell's environment were over 1 MiB). Ask
+ * `describe(target)` for the spec; the processes of one app share one spec
+ * object.
+ */
+export interface ProcessDescription extends ProcessInfo {
   /** The spec, frozen, with secret-looking env values redacted. */
   readonly spec: NormalizedSpec
 }

@@ -8,49 +8,18 @@ import { constants as osConstants } from 'node:os'
 import { statSync } from 'node:fs'
 import { basename, extname, isAbsolute, resolve } from 'node:path'
 import { InvalidSpecError } from '../errors.js'
-import { LOG_DEFAULTS, normalizeLogOptions } from '../logs/log-options.js'
+import { normalizeLogOptions } from '../logs/log-options.js'
+import { normalizeBackoff } from '../restart/backoff-options.js'
+import { normalizeCron } from '../triggers/cron-options.js'
+import { normalizeMaxMemory } from '../triggers/memory-options.js'
+import { normalizeWatchOptions } from '../triggers/watch-options.js'
 import type { NormalizedSpec } from '../types.js'
 import { resolveCommand } from './interpreter.js'
+import { SPEC_DEFAULTS, SPEC_KEYS } from './spec-defaults.js'
+import { describeValue, SpecFields } from './spec-fields.js'
 import { suggest } from './suggest.js'
-import { parseDuration } from './units.js'
-import * as policyFields from './policy-fields.js'
 
-/** Every key an AppSpec may have, with its default where it has one. */
-const DEFAULTS = {
-  name: undefined,
-  script: undefined,
-  args: [] as string[],
-  interpreter: undefined,
-  interpreterArgs: [] as string[],
-  cwd: undefined,
-  env: {},
-  namespace: 'default',
-  mode: 'fork',
-  instances: 1,
-  autostart: true,
-  autorestart: true,
-  stopExitCodes: [] as number[],
-  minUptime: 1000,
-  maxRestarts: 16,
-  restartDelay: 0,
-  backoff: false,
-  maxMemoryRestart: undefined,
-  cronRestart: undefined,
-  watch: false,
-  ignoreWatch: [] as string[],
-  watchDelay: 1000,
-  killSignal: 'SIGINT',
-  killTimeout: 1600,
-  treekill: true,
-  shutdownWithMessage: false,
-  waitReady: false,
-  listenTimeout: 3000,
-  instanceVar: 'NODE_APP_INSTANCE',
-  incrementVar: undefined,
-  ...LOG_DEFAULTS,
-} as const
-
-export const SPEC_KEYS: readonly string[] = Object.keys(DEFAULTS)
+export { SPEC_KEYS } from './spec-defaults.js'
 
 export interface NormalizeContext {
   /** The environment specs inherit (for PATH look-ups). */
@@ -59,73 +28,7 @@ export interface NormalizeContext {
   readonly baseCwd: string
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return `an array (${JSON.stringify(value).slice(0, 60)})`
-  if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 60)}…` : value}"`
-  if (typeof value === 'object') return 'an object'
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${value}`
-  return typeof value
-}
-
-class Validator {
-  constructor(
-    private readonly input: Record<string, unknown>,
-    private readonly app: string | undefined,
-  ) {}
-
-  fail(option: string, expected: string, value: unknown = this.input[option]): never {
-    const where = this.app ? ` of app "${this.app}"` : ''
-    throw new InvalidSpecError(`Invalid option "${option}"${where}: expected ${expected}, got ${describe(value)}`, {
-      option,
-      app: this.app,
-    })
-  }
-
-  problem(option: string, message: string): never {
-    const where = this.app ? ` of app "${this.app}"` : ''
-    throw new InvalidSpecError(`Invalid option "${option}"${where}: ${message}`, { option, app: this.app })
-  }
-
-  get(option: keyof typeof DEFAULTS): unknown {
-    const value = this.input[option]
-    return value === undefined ? DEFAULTS[option] : value
-  }
-
-  string(option: keyof typeof DEFAULTS, { optional = false } = {}): string | undefined {
-    const value = this.get(option)
-    if (value === undefined && optional) return undefined
-    if (typeof value !== 'string' || value.trim() === '') this.fail(option, 'a non-empty string')
-    return value
-  }
-
-  boolean(option: keyof typeof DEFAULTS): boolean {
-    const value = this.get(option)
-    if (typeof value !== 'boolean') this.fail(option, 'true or false')
-    return value
-  }
-
-  integer(option: keyof typeof DEFAULTS, min: number): number {
-    const value = this.get(option)
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) this.fail(option, `an integer ≥ ${min}`)
-    return value
-  }
-
-  duration(option: keyof typeof DEFAULTS): number {
-    const ms = parseDuration(this.get(option))
-    if (ms === undefined) this.fail(option, "a duration (ms as a number, or a string like '500ms', '2s', '1m')")
-    return ms
-  }
-
-  stringList(option: keyof typeof DEFAULTS): string[] {
-    const value = this.get(option)
-    if (typeof value === 'string') return value.split(/\s+/).filter(Boolean)
-    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return [...value] as string[]
-    return this.fail(option, 'an array of strings or one string')
-  }
-}
-
-function resolveInstances(value: unknown, v: Validator): number {
+function resolveInstances(value: unknown, v: SpecFields): number {
   const cpus = availableParallelism()
   let n: number | undefined
   if (value === 'max') n = cpus
@@ -148,14 +51,15 @@ export function defaultName(script: string): string {
 /** Validates one spec and applies defaults. Throws InvalidSpecError naming the option. */
 export function normalizeSpec(spec: unknown, context: NormalizeContext): NormalizedSpec {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-    throw new InvalidSpecError(`An app spec must be an object, got ${describe(spec)}`)
+    throw new InvalidSpecError(`An app spec must be an object, got ${describeValue(spec)}`)
   }
   const input = Object.assign(Object.create(null) as Record<string, unknown>, spec)
   const rawName = typeof input.name === 'string' ? input.name : undefined
-  const v: Validator = new Validator(input, rawName)
+  // Typed explicitly: TypeScript narrows after a call that returns never only through a declared type.
+  const v: SpecFields = new SpecFields(input, rawName)
 
   for (const key of Object.keys(input)) {
-    if (!(key in DEFAULTS)) {
+    if (!Object.hasOwn(SPEC_DEFAULTS, key)) {
       const hint = suggest(key, SPEC_KEYS)
       const where = rawName ? ` in app "${rawName}"` : ''
       throw new InvalidSpecError(`Unknown option "${key}"${where}${hint ? `; did you mean "${hint}"?` : ''}`, { option: key, app: rawName })
@@ -184,7 +88,7 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
   const env: Record<string, string> = Object.create(null) as Record<string, string>
   for (const [key, value] of Object.entries(envInput as Record<string, unknown>)) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') env[key] = String(value)
-    else v.fail(`env.${key}` as 'env', 'a string, number or boolean', value)
+    else v.fail(`env.${key}`, 'a string, number or boolean', value)
   }
 
   const interpreterInput = v.string('interpreter', { optional: true })
@@ -242,7 +146,10 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
     minUptime: v.duration('minUptime'),
     maxRestarts: v.integer('maxRestarts', 0),
     restartDelay: v.duration('restartDelay'),
-    ...policyOptions(input, cwd, v),
+    backoff: normalizeBackoff(v),
+    maxMemoryRestart: normalizeMaxMemory(v),
+    cronRestart: normalizeCron(v),
+    ...normalizeWatchOptions(v, cwd),
     killSignal: killSignal as NodeJS.Signals,
     killTimeout: v.duration('killTimeout'),
     treekill: v.boolean('treekill'),
@@ -251,7 +158,7 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
     listenTimeout: v.duration('listenTimeout'),
     instanceVar,
     incrementVar,
-    ...normalizeLogOptions({ get: (option) => v.get(option), fail: (option, expected, value) => v.fail(option, expected, value) }, cwd),
+    ...normalizeLogOptions(v, cwd),
   }
   if (normalized.shutdownWithMessage && !normalized.isNode) {
     v.problem('shutdownWithMessage', 'needs an IPC channel, which only node scripts have')
@@ -270,18 +177,6 @@ function needsTypeScriptLoader(script: string, interpreterArgs: readonly string[
   if (!TYPESCRIPT.test(script)) return false
   if ((process.features as { typescript?: unknown }).typescript) return false
   return !interpreterArgs.some((arg) => LOADER_FLAG.test(arg))
-}
-
-function policyOptions(input: Record<string, unknown>, cwd: string, v: Validator) {
-  const fail: policyFields.Fail = (option, expected, value) => v.fail(option, expected, value)
-  return {
-    backoff: policyFields.normalizeBackoff(input.backoff, fail),
-    maxMemoryRestart: policyFields.normalizeMaxMemory(input.maxMemoryRestart, fail),
-    cronRestart: policyFields.normalizeCron(input.cronRestart, fail),
-    watch: policyFields.normalizeWatch(input.watch, cwd, fail),
-    ignoreWatch: policyFields.normalizeIgnoreWatch(input.ignoreWatch, fail),
-    watchDelay: policyFields.normalizeWatchDelay(input.watchDelay, fail),
-  }
 }
 
 function deepFreeze<T extends object>(value: T): T {

@@ -112,7 +112,8 @@ describe.each(modes)('%s mode lifecycle', (mode) => {
   it('rolls a reload back when the replacement does not get ready: the old process keeps running', async () => {
     const sup = supervisor()
     const flag = join(tempDir(), 'flag')
-    const spec = { name: 'app', script: fixture('ready-unless-flag.cjs'), args: [flag], mode, waitReady: true, listenTimeout: 500 }
+    // listenTimeout: room for a cluster worker to boot on a loaded machine; the replacement misses it by never sending 'ready'
+    const spec = { name: 'app', script: fixture('ready-unless-flag.cjs'), args: [flag], mode, waitReady: true, listenTimeout: 4000 }
     const [before] = await sup.start(spec)
     writeFileSync(flag, 'never')
     await expect(sup.reload('app')).rejects.toBeInstanceOf(ReadyTimeoutError)

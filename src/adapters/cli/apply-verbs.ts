@@ -85,12 +85,12 @@ export async function applyVerb(file: string, options: ApplyVerbOptions): Promis
 export async function startOver(
   client: SupervisorClient,
   specs: AppSpec[],
-  options: { fromEcosystem: boolean; force?: boolean; json?: boolean },
+  options: { fromEcosystem: boolean; force?: boolean; json?: boolean; silent?: boolean },
 ): Promise<void> {
-  const running = new Map((await client.list()).map((info) => [info.name, info]))
   if (!options.fromEcosystem) {
     const spec = specs[0]!
-    const current = running.get(spec.name ?? defaultName(spec.script))
+    const name = spec.name ?? defaultName(spec.script)
+    const [current] = (await client.list()).some((info) => info.name === name) ? await client.describe(name) : []
     if (current && !options.force) {
       if (current.spec.script !== spec.script && !(current.spec.interpreter === null && current.spec.script.endsWith(`/${spec.script}`))) {
         throw new ExistsError(
@@ -99,7 +99,7 @@ export async function startOver(
         )
       }
       const acted = await client.restart(current.name)
-      report(options.json, acted, () => processTable(acted))
+      if (!options.silent) report(options.json, acted, () => processTable(acted))
       return
     }
   }
@@ -114,7 +114,9 @@ export async function startOver(
     if (!down) results.push(result)
     else results.push({ ...result, actions: ['restart'], processes: await client.restart(result.name) })
   }
-  if (options.json) {
+  if (options.silent) {
+    // nothing on success (-s)
+  } else if (options.json) {
     const processes: ProcessInfo[] = results.flatMap((result) => [...result.processes])
     report(true, processes, () => '')
   } else {

@@ -1,5 +1,5 @@
 /** The verbs about the daemon itself: daemon (foreground), ping, kill, save, resurrect. */
-import { livePid, startDaemon } from '../daemon/daemon.js'
+import { livePid } from '../daemon/pid-file.js'
 import { daemonPaths } from '../daemon/paths.js'
 import type { ProcessInfo } from '../../types.js'
 import { home, out, report, runningDaemon, warn, withDaemon } from './context.js'
@@ -8,6 +8,8 @@ import { isAlive } from '../../runners/process-group.js'
 
 /** Runs the daemon in this process until SIGTERM/SIGINT or `tend kill`. */
 export async function runDaemon(options: { resurrect?: boolean }): Promise<void> {
+  // Loaded here, not at the top: every other verb is a client and needs none of the Supervisor.
+  const { startDaemon } = await import('../daemon/daemon.js')
   // TEND_DAEMON_INHERIT_ENV=NAME,NAME: the daemon's own variables that every app inherits (none by default).
   const inheritEnv = (process.env.TEND_DAEMON_INHERIT_ENV ?? '')
     .split(',')
@@ -48,7 +50,7 @@ export async function ping(options: { json?: boolean }): Promise<void> {
 }
 
 /** Stops every app gracefully, then the daemon; waits until its process is gone. */
-export async function kill(options: { json?: boolean }): Promise<void> {
+export async function kill(options: { json?: boolean; quiet?: boolean }): Promise<void> {
   const paths = daemonPaths(home())
   const client = await runningDaemon()
   if (!client) {
@@ -62,7 +64,7 @@ export async function kill(options: { json?: boolean }): Promise<void> {
   await client.closed
   const deadline = Date.now() + 120_000
   while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
-  report(options.json, { killed: true, pid }, () => `daemon pid ${pid} stopped`)
+  if (!options.quiet) report(options.json, { killed: true, pid }, () => `daemon pid ${pid} stopped`)
 }
 
 export async function save(options: { json?: boolean; force?: boolean }): Promise<void> {

@@ -1,6 +1,5 @@
 /** `tend runtime <ecosystem>`: the apps in the foreground, for Docker, Kubernetes and systemd. */
 import { loadEcosystem } from '../../ecosystem/load.js'
-import { startRuntime } from '../runtime/runtime.js'
 import { CliError, warn } from './context.js'
 
 export interface RuntimeVerbOptions {
@@ -18,6 +17,8 @@ export async function runtime(file: string, options: RuntimeVerbOptions): Promis
   }
   const ecosystem = await loadEcosystem(file, { env: options.env, only: options.only?.split(',').map((name) => name.trim()) })
   for (const warning of ecosystem.warnings) warn(`${ecosystem.path}: ${warning}`)
+  // Loaded when used: the Supervisor and the Prometheus client are not what the client verbs need.
+  const { startRuntime } = await import('../runtime/runtime.js')
   const run = await startRuntime({
     apps: ecosystem.apps,
     json: options.json,

@@ -45,11 +45,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const write = level === 'error' ? options.stderr : options.stdout
     write(options.json ? JSON.stringify({ source: 'tend', level, message, ...fields, at: new Date().toISOString() }) : `tend | ${message}`)
   }
+  // Whether an app has several instances (then lines say which), looked up once per app and again after a spawn (a scale).
+  const several = new Map<string, boolean>()
+  supervisor.on('process:spawn', ({ process: info }) => several.delete(info.name))
+  const hasSeveral = (name: string): boolean => {
+    let known = several.get(name)
+    if (known === undefined) several.set(name, (known = (supervisor.describe(name)[0]?.spec.instances ?? 1) > 1))
+    return known
+  }
   const onLog = (stream: 'out' | 'err') => (event: LogEvent) => {
     const write = stream === 'out' ? options.stdout : options.stderr
     const { name, instance, id } = event.process
     if (options.json) write(JSON.stringify({ app: name, instance, id, stream, line: event.line, at: new Date(event.at).toISOString() }))
-    else write(`${name}${instance > 0 || event.process.spec.instances > 1 ? `#${instance}` : ''} | ${event.line}`)
+    else write(`${name}${instance > 0 || hasSeveral(name) ? `#${instance}` : ''} | ${event.line}`)
   }
   supervisor.on('log:out', onLog('out'))
   supervisor.on('log:err', onLog('err'))

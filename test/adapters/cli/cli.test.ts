@@ -107,7 +107,7 @@ describe('tend CLI against a real daemon', { timeout: 180_000 }, () => {
 
     // The secret reaches the app and the dump, but list and describe never show it.
     expect(logs).toContain('API_TOKEN=s3cr3t-value')
-    const described = await tend.run(['describe', 'api'])
+    const described = await tend.run(['describe', 'api', '--env'])
     expect(described.stdout).toContain('API_TOKEN=[redacted]')
     expect(described.stdout).not.toContain('s3cr3t-value')
     expect((await tend.run(['list', '--json'])).stdout).not.toContain('s3cr3t-value')
@@ -149,9 +149,9 @@ describe('tend CLI against a real daemon', { timeout: 180_000 }, () => {
     const tend = tendHome()
     await tend.run(['start', fixture('long-running.cjs'), '--name', 'tbl', '--namespace', 'team', '-i', '2', '--fork'])
     const table = (await tend.run(['ls'])).stdout.split('\n')
-    expect(table[0]).toMatch(/^id\s+name\s+namespace\s+mode\s+pid\s+status\s+restarts\s+uptime\s+cpu\s+memory$/)
-    expect(table[1]).toMatch(/^0\s+tbl\s+team\s+fork\s+\d+\s+online\s+0\s+/)
-    expect(table[2]).toMatch(/^1\s+tbl\s+team\s+fork\s+\d+\s+online\s+0\s+/)
+    expect(table[0]).toMatch(/^id\s+name\s+namespace\s+mode\s+pid\s+uptime\s+↺\s+status\s+cpu\s+mem\s+watching$/)
+    expect(table[1]).toMatch(/^0\s+tbl\s+team\s+fork\s+\d+\s+\S+\s+0\s+online\s+/)
+    expect(table[2]).toMatch(/^1\s+tbl\s+team\s+fork\s+\d+\s+\S+\s+0\s+online\s+/)
     const unit = await tend.run(['startup', 'systemd'])
     expect(unit.code).toBe(0)
     expect(unit.stdout).toContain(`Environment=TEND_HOME=${tend.home}`)

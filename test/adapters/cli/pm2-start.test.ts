@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { AppliedApp, ProcessInfo } from '../../../src/index.js'
+import type { AppliedApp, ProcessDescription, ProcessInfo } from '../../../src/index.js'
 import { freePort } from '../../http-load.js'
 import { fixture, fixturesDir } from '../../helpers.js'
 import { tendHome, type TendHome } from './cli-helpers.js'
@@ -40,7 +40,7 @@ describe('tend start, as PM2 users use it', { timeout: 240_000 }, () => {
     writeFileSync(join(tend.home, 'list.yml'), `- name: four\n  script: ${script}\n`)
     writeFileSync(join(tend.home, 'nothing.json'), `{ "port": 3000 }`)
     for (const file of ['one.json', 'list.json', 'list.yml']) await tend.json(['start', join(tend.home, file)])
-    const listed = await tend.json<ProcessInfo[]>(['list'])
+    const listed = await tend.json<ProcessDescription[]>(['describe', 'all'])
     expect(listed.map((info) => [info.name, info.status, info.spec.script])).toEqual([
       ['one', 'online', fixture('long-running.cjs')],
       ['two', 'online', fixture('long-running.cjs')],
@@ -70,7 +70,7 @@ describe('tend start, as PM2 users use it', { timeout: 240_000 }, () => {
     const lines = await waitForLog(tend, 'env', /^PWD=/)
     expect(lines).toContain('LEAKME=')
     expect(lines).toContain('FROM_CLI=yes')
-    const [described] = await tend.json<(ProcessInfo & { environment: Record<string, string> })[]>(['describe', 'env', '--env'])
+    const [described] = await tend.json<(ProcessDescription & { environment: Record<string, string> })[]>(['describe', 'env', '--env'])
     expect(described!.environment).toMatchObject({ FROM_CLI: 'yes', NODE_APP_INSTANCE: '0', PWD: '/srv/app' })
     expect(described!.environment).not.toHaveProperty('LEAKME')
     const text = (await tend.run(['describe', 'env', '--env'])).stdout
@@ -86,8 +86,10 @@ describe('tend start, as PM2 users use it', { timeout: 240_000 }, () => {
       ['start', 'python3', '--interpreter', 'none', '--name', 'py'],
       ['-m', 'http.server', String(port), '--bind', '127.0.0.1'],
     )
-    expect(app).toMatchObject({ status: 'online', spec: { interpreter: null } })
-    expect(app!.spec.script).toMatch(/\/python3$/)
+    expect(app).toMatchObject({ status: 'online' })
+    const [described] = await tend.json<ProcessDescription[]>(['describe', 'py'])
+    expect(described!.spec.interpreter).toBeNull()
+    expect(described!.spec.script).toMatch(/\/python3$/)
     let status = 0
     const deadline = Date.now() + 60_000
     while (status !== 200 && Date.now() < deadline) {
@@ -121,7 +123,8 @@ describe('tend start, as PM2 users use it', { timeout: 240_000 }, () => {
     expect(refused.stderr).toContain('-f')
     expect((await tend.json<ProcessInfo[]>(['describe', 'web']))[0]).toMatchObject({ pid: web!.pid, restarts: 0 })
     const [forced] = await tend.json<ProcessInfo[]>(['start', fixture('ticker.cjs'), '--name', 'web', '-f'])
-    expect(forced).toMatchObject({ status: 'online', spec: { script: fixture('ticker.cjs') } })
+    expect(forced).toMatchObject({ status: 'online' })
+    expect((await tend.json<ProcessDescription[]>(['describe', 'web']))[0]!.spec.script).toBe(fixture('ticker.cjs'))
     expect(forced!.pid).not.toBe(web!.pid)
     // the same script again restarts it, as PM2 does
     const [again] = await tend.json<ProcessInfo[]>(['start', fixture('ticker.cjs'), '--name', 'web'])
@@ -152,7 +155,7 @@ describe('tend start, as PM2 users use it', { timeout: 240_000 }, () => {
     expect(text.stdout).toContain('+ env.LEVEL')
     expect(text.stdout).toContain('worker: changed; restart')
     expect(text.stdout).toContain('steady: unchanged')
-    const now = await tend.json<ProcessInfo[]>(['list'])
+    const now = await tend.json<ProcessDescription[]>(['describe', 'all'])
     expect(now.filter((info) => info.name === 'web').map((info) => [info.mode, info.status, info.spec.env.LEVEL])).toEqual([
       ['cluster', 'online', 'warn'],
       ['cluster', 'online', 'warn'],
@@ -172,10 +175,10 @@ describe('tend start, as PM2 users use it', { timeout: 240_000 }, () => {
     await jsonWithArgs(tend, ['start', fixture('print-env.cjs'), '--name', 'env'], ['STAGE'], { STAGE: 'one' })
     await waitForLog(tend, 'env', /^STAGE=one$/)
     await tend.json(['restart', 'env'], { env: { STAGE: 'two' } })
-    expect((await tend.json<ProcessInfo[]>(['describe', 'env']))[0]!.spec.env.STAGE).toBe('one')
+    expect((await tend.json<ProcessDescription[]>(['describe', 'env']))[0]!.spec.env.STAGE).toBe('one')
     await tend.json(['reload', 'env', '--update-env'], { env: { STAGE: 'three' } })
     await waitForLog(tend, 'env', /^STAGE=three$/)
-    expect((await tend.json<ProcessInfo[]>(['describe', 'env']))[0]!.spec.env.STAGE).toBe('three')
+    expect((await tend.json<ProcessDescription[]>(['describe', 'env']))[0]!.spec.env.STAGE).toBe('three')
   })
 
   it('startOrReload starts what does not run and reloads what does; apply --dry-run changes nothing, --prune deletes', async () => {
