@@ -56,7 +56,7 @@ export function buildProgram(): Command {
       .description(`${what} processes: an id, app name, namespace, 'all', or a comma-separated list`)
       .argument('<target>')
       .addOption(json())
-    if (verb === 'restart' || verb === 'reload') command.option('--update-env', "merge this shell's environment over the app's (as PM2)")
+    if (verb === 'restart' || verb === 'reload') command.option('-a, --update-env', "merge this shell's environment over the app's (as PM2)")
     command.action((target: string, options: { json?: boolean; updateEnv?: boolean }) => processVerbs.targetVerb(verb, target, options))
     if (verb === 'delete') command.alias('del')
   }
