@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { runAppSdk } from './app-sdk.js'
 import { runCluster, runClusterReload } from './cluster.js'
 import { TendContender, type ContenderFactory, type ScenarioOptions } from './contender.js'
 import { runControl } from './control.js'
@@ -48,6 +49,7 @@ const scenarios: [string, (options: ScenarioOptions) => Promise<Figure[]>][] = [
   ['control', runControl],
   ['rpc', runRpc],
   ['cost-curve', runCostCurve],
+  ['app-sdk', runAppSdk],
 ]
 
 /** Scenarios a full run already covers (cluster-reload is part of cluster): run only when named in --only. */

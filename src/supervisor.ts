@@ -27,6 +27,8 @@ import { ForkRunner } from './runners/fork.js'
 import type { Runner } from './runners/runner.js'
 import { normalizeSpec } from './config/normalize.js'
 import type { AppliedApp, ApplyOptions, Desired } from './apply/apply.js'
+import { AppSdk } from './app-metrics/app-sdk.js'
+import type { ActionOutcome, InvokeOptions, ProcessMetrics } from './app-metrics/types.js'
 import type {
   AppSpec,
   LogLine,
@@ -88,6 +90,13 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   readonly #membership: AppMembership
   readonly #operations: AppOperations
   readonly #triggers: AppTriggers
+  /** tendjs/app's (and @pm2/io's) metrics and actions, taken off the children's channels. */
+  readonly #appSdk = new AppSdk((id, problem) => {
+    const process = this.#registry.all().find((one) => one.id === id)
+    if (process && this.#events.has('process:metric-invalid')) {
+      this.#events.emit('process:metric-invalid', { process: this.#info(process), at: Date.now(), ...problem })
+    }
+  })
   #closing: Promise<void> | null = null
 
   constructor(options: SupervisorOptions = {}) {
@@ -109,7 +118,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
         this.#events.emit('logfile:error', { app, path, error: { message: error.message, ...(code ? { code } : {}) }, at: Date.now() })
       },
     )
-    const runners: Record<Mode, Runner> = { fork: new ForkRunner(), cluster: new ClusterRunner() }
+    const runners: Record<Mode, Runner> = { fork: this.#appSdk.wrap(new ForkRunner()), cluster: this.#appSdk.wrap(new ClusterRunner()) }
     const host: ProcessHost = {
       // The one place the mode is looked at: everything after goes through the Runner interface.
       runnerFor: (spec) => runners[spec.mode],
@@ -382,6 +391,32 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   async reopenLogs(options?: OperationOptions): Promise<void> {
     this.#admit(options)
     await this.#logs.reopen()
+  }
+
+  /** The custom metrics and actions of the processes a target names (every process by default), as each last reported them. */
+  metrics(target: Target = 'all'): ProcessMetrics[] {
+    return this.#appSdk.metrics(this.#registry.processesOf(target))
+  }
+
+  /**
+   * The Prometheus exposition text: tend's own figures per process, then the
+   * custom metrics, per instance (labels app, instance, id) and combined per
+   * app (label app). See docs/app-sdk.md.
+   */
+  prometheus(): Promise<string> {
+    return this.#appSdk.prometheus(this.list())
+  }
+
+  /**
+   * Runs an action registered in the app (tendjs/app, @pm2/io or tx2) in
+   * each process the target names, at once (not in turn with the app's other
+   * operations). Resolves with one outcome per process, like
+   * Promise.allSettled: `rejected` ones hold an ActionUnknownError,
+   * ActionTimeoutError or ActionFailedError.
+   */
+  async invoke(target: Target, action: string, params?: unknown, options?: InvokeOptions): Promise<ActionOutcome[]> {
+    this.#admit(options)
+    return await this.#appSdk.invoke(this.#registry.processesOf(target), action, params, options)
   }
 
   /** Resolves when every process the target names has `status` (at once if they already have). */

@@ -352,6 +352,13 @@ export interface ProcessWarningEvent extends ProcessEvent {
   readonly message: string
 }
 
+/** A custom metric a process reported was dropped (a bad name or labels, or at odds with another process's). */
+export interface ProcessMetricInvalidEvent extends ProcessEvent {
+  /** The metric's name as the app gave it. */
+  readonly metric: string
+  readonly reason: string
+}
+
 export interface LogEvent {
   readonly process: ProcessInfo
   readonly line: string
@@ -386,6 +393,8 @@ export interface SupervisorEvents {
    * before its readiness signal (docs/readiness.md).
    */
   'process:warning': (event: ProcessWarningEvent) => void
+  /** Once per process run and metric name: the metric is left out of metrics() and prometheus(). */
+  'process:metric-invalid': (event: ProcessMetricInvalidEvent) => void
   'log:out': (event: LogEvent) => void
   'log:err': (event: LogEvent) => void
   metrics: (event: MetricsEvent) => void

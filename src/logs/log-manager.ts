@@ -98,7 +98,7 @@ export class LogManager<P extends LoggedProcess> {
   capture(process: P, stream: OutputStream, readable: Readable): void {
     const files = this.#processes.get(process.id)
     const targets = [stream === 'out' ? files?.out : files?.err, files?.combined].filter((file): file is LogFile => !!file)
-    const format = blockFormatter(process.spec, process.id, stream)
+    const format = blockFormatter(process.spec, process.id, stream, process.instance)
     const framer = new LineFramer()
     let waiting = 0
     const resume = (): void => {

@@ -54,6 +54,7 @@ function typecheck(blocks: readonly CodeBlock[]): Map<CodeBlock, string[]> {
   })
   const paths: Record<string, string[]> = { tendjs: ['src/index.ts'] }
   if (existsSync(join(root, 'src', 'rpc.ts'))) paths['tendjs/rpc'] = ['src/rpc.ts']
+  if (existsSync(join(root, 'src', 'app', 'index.ts'))) paths['tendjs/app'] = ['src/app/index.ts']
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'],

@@ -143,8 +143,8 @@ describe('log files', () => {
     const records = linesOf(readFileSync(join(dir, 'json.log'), 'utf8')).map((line) => JSON.parse(line) as Record<string, unknown>)
     const [id] = sup.describe('json').map((info) => info.id)
     for (const record of records) {
-      expect(Object.keys(record)).toEqual(['time', 'stream', 'name', 'id', 'message'])
-      expect(record).toMatchObject({ name: 'json', id })
+      expect(Object.keys(record)).toEqual(['time', 'app', 'instance', 'id', 'stream', 'message'])
+      expect(record).toMatchObject({ app: 'json', instance: 0, id })
       expect(String(record.time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
       expect(String(record.message)).toMatch(
         record.message === 'j tail-without-newline' ? /^j tail/ : new RegExp(`^j ${String(record.stream)} `),

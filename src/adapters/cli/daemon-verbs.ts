@@ -5,9 +5,11 @@ import type { ProcessInfo } from '../../types.js'
 import { home, out, report, runningDaemon, warn, withDaemon } from './context.js'
 import { processTable } from './format.js'
 import { isAlive } from '../../runners/process-group.js'
+import { metricsEndpoint, serveDaemonMetrics } from './daemon-metrics.js'
 
 /** Runs the daemon in this process until SIGTERM/SIGINT or `tend kill`. */
-export async function runDaemon(options: { resurrect?: boolean }): Promise<void> {
+export async function runDaemon(options: { resurrect?: boolean; metricsPort?: string; metricsHost?: string }): Promise<void> {
+  const endpoint = metricsEndpoint(options, process.env)
   // Loaded here, not at the top: every other verb is a client and needs none of the Supervisor.
   const { startDaemon } = await import('../daemon/daemon.js')
   // TEND_DAEMON_INHERIT_ENV=NAME,NAME: the daemon's own variables that every app inherits (none by default).
@@ -16,6 +18,9 @@ export async function runDaemon(options: { resurrect?: boolean }): Promise<void>
     .map((name) => name.trim())
     .filter(Boolean)
   const daemon = await startDaemon({ home: home(), inheritEnv })
+  let open = true
+  void daemon.closed.then(() => (open = false))
+  const metricsServer = endpoint ? await serveDaemonMetrics(daemon.supervisor, endpoint, () => open) : null
   const stop = (): void => void daemon.close()
   // SIGUSR2 reopens every log file, for an external logrotate that renamed them.
   const reopen = (): void => void daemon.supervisor.reopenLogs().catch((error: unknown) => warn(`reopen logs: ${(error as Error).message}`))
@@ -32,6 +37,7 @@ export async function runDaemon(options: { resurrect?: boolean }): Promise<void>
     }
   }
   await daemon.closed
+  await metricsServer?.close()
   process.off('SIGTERM', stop)
   process.off('SIGINT', stop)
   process.off('SIGHUP', stop)

@@ -12,6 +12,8 @@ import { runtime } from './runtime-verb.js'
 import { setupVerbs } from './setup-verbs.js'
 import { startFlagOptions } from './start-options.js'
 import { startup } from './startup-verb.js'
+import { registerTrigger } from './trigger-verb.js'
+import { registerMetrics } from './metrics-verb.js'
 
 const json = (): Option => new Option('--json', 'print JSON instead of text')
 const noColor = (): Option => new Option('--no-color', 'no colour (NO_COLOR=1 does the same)')
@@ -56,7 +58,8 @@ export function buildProgram(): Command {
       .description(`${what} processes: an id, app name, namespace, 'all', or a comma-separated list`)
       .argument('<target>')
       .addOption(json())
-    if (verb === 'restart' || verb === 'reload') command.option('-a, --update-env', "merge this shell's environment over the app's (as PM2)")
+    if (verb === 'restart' || verb === 'reload')
+      command.option('-a, --update-env', "merge this shell's environment over the app's (as PM2)")
     command.action((target: string, options: { json?: boolean; updateEnv?: boolean }) => processVerbs.targetVerb(verb, target, options))
     if (verb === 'delete') command.alias('del')
   }
@@ -142,7 +145,9 @@ export function buildProgram(): Command {
     .command('daemon')
     .description('run the daemon in the foreground (the CLI starts it on its own; systemd runs this)')
     .option('--resurrect', 'start the saved apps once up')
-    .action((options: { resurrect?: boolean }) => daemonVerbs.runDaemon(options))
+    .option('--metrics-port <port>', 'serve Prometheus /metrics on this port (or TEND_METRICS_PORT)')
+    .option('--metrics-host <host>', 'address for --metrics-port (or TEND_METRICS_HOST; default 127.0.0.1)')
+    .action((options: { resurrect?: boolean; metricsPort?: string; metricsHost?: string }) => daemonVerbs.runDaemon(options))
 
   program
     .command('startup')
@@ -167,6 +172,8 @@ export function buildProgram(): Command {
   inspectVerbs(program)
   controlVerbs(program)
   setupVerbs(program)
+  registerTrigger(program)
+  registerMetrics(program)
 
   return program
 }

@@ -5,6 +5,7 @@ import type { LastExit } from '../daemon/last-exits.js'
 import { isMissingMethod, out, parseTarget, report, usageError, withDaemon } from './context.js'
 import { describeProcess } from './describe-text.js'
 import { miniList, processTable, SORT_FIELDS, sortProcesses } from './format.js'
+import { appSection } from './app-section.js'
 
 export interface ListOptions {
   readonly json?: boolean
@@ -53,12 +54,16 @@ export async function describe(target: string, options: { json?: boolean; env?: 
     const environments = options.env ? await environmentsOf(client, target) : {}
     const extra = (info: ProcessDescription) => (options.env ? { environment: environments[info.id] ?? info.spec.env } : {})
     if (options.json) return out(JSON.stringify(processes.map((info) => ({ ...info, lastExit: exits[info.id] ?? null, ...extra(info) }))))
-    report(false, processes, () =>
-      processes
-        .map((info) =>
-          describeProcess(info, { env: options.env, color: options.color, lastExit: exits[info.id], environment: environments[info.id] }),
-        )
-        .join('\n\n'),
+    const fromInside = await appSection(client, processes)
+    report(
+      false,
+      processes,
+      () =>
+        processes
+          .map((info) =>
+            describeProcess(info, { env: options.env, color: options.color, lastExit: exits[info.id], environment: environments[info.id] }),
+          )
+          .join('\n\n') + fromInside,
     )
   })
 }

@@ -23,6 +23,9 @@ export const SUPERVISOR_METHODS = {
   reopenLogs: 1,
   apply: 2,
   environment: 1,
+  metrics: 1,
+  prometheus: 0,
+  invoke: 4,
 } as const
 
 export type SupervisorMethod = keyof typeof SUPERVISOR_METHODS
@@ -43,4 +46,5 @@ export const REQUIRED_PARAMS: Readonly<Partial<Record<SupervisorMethod, number>>
   waitFor: 2,
   apply: 1,
   environment: 1,
+  invoke: 2,
 }

@@ -3,6 +3,9 @@
  * (newline-delimited), with a size cap per line. Shared by server and client.
  */
 import {
+  ActionFailedError,
+  ActionTimeoutError,
+  ActionUnknownError,
   ClosedError,
   CrashLoopError,
   DaemonError,
@@ -167,6 +170,9 @@ const CLASSES: Partial<Record<ErrorCode, { prototype: TendError }>> = {
   TEND_ERR_DAEMON: DaemonError,
   TEND_ERR_DUMP: DumpError,
   TEND_ERR_SOCKET: SocketError,
+  TEND_ERR_ACTION_UNKNOWN: ActionUnknownError,
+  TEND_ERR_ACTION_TIMEOUT: ActionTimeoutError,
+  TEND_ERR_ACTION_FAILED: ActionFailedError,
 }
 
 /**

@@ -212,8 +212,10 @@ class Connection {
       const fn = (this.supervisor as unknown as Record<string, unknown>)[name]
       if (typeof fn !== 'function') throw new RpcError(RPC_METHOD_NOT_FOUND, `Method "${method}" is not available in this version of tend`)
       // JSON turns an omitted argument (undefined) into null: give the method its default back.
-      // send()'s message is the one argument where null is a value.
-      const args = params.map((param, index) => (param === null && !(name === 'send' && index === 1) ? undefined : withoutSignal(param)))
+      // send()'s message and invoke()'s params are the app's data, passed as they came.
+      const args = params.map((param, index) =>
+        (name === 'send' && index === 1) || (name === 'invoke' && index === 2) ? param : param === null ? undefined : withoutSignal(param),
+      )
       return await (fn as (...args: unknown[]) => unknown).apply(this.supervisor, args)
     }
     if (Object.hasOwn(this.extra, method)) return await this.extra[method]!(...params)

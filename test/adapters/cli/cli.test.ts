@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createServer } from 'node:net'
-import type { ProcessInfo } from '../../../src/index.js'
+import type { ProcessDescription, ProcessInfo } from '../../../src/index.js'
 import { fixture, isAlive, until } from '../../helpers.js'
 import { tendHome } from './cli-helpers.js'
 
@@ -40,7 +40,8 @@ describe('tend CLI against a real daemon', { timeout: 180_000 }, () => {
     const answer = (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { instance: string }
     expect(['0', '1']).toContain(answer.instance)
     const worker = await tend.json<ProcessInfo[]>(['start', eco])
-    expect(worker).toMatchObject([{ name: 'worker', status: 'online', spec: { killTimeout: 3000 } }])
+    expect(worker).toMatchObject([{ name: 'worker', status: 'online' }])
+    expect(await tend.json<ProcessDescription[]>(['describe', 'worker', '--json'])).toMatchObject([{ spec: { killTimeout: 3000 } }])
 
     const listed = await tend.json<ProcessInfo[]>(['list'])
     expect(summary(listed)).toEqual({ web: 2, worker: 1 })
@@ -91,9 +92,9 @@ describe('tend CLI against a real daemon', { timeout: 180_000 }, () => {
       }] }`,
     )
     const [api] = await tend.json<ProcessInfo[]>(['start', eco, '--env', 'production'])
-    expect(api).toMatchObject({
-      name: 'api',
-      status: 'online',
+    expect(api).toMatchObject({ name: 'api', status: 'online' })
+    const [apiDescription] = await tend.json<ProcessDescription[]>(['describe', 'api', '--json'])
+    expect(apiDescription).toMatchObject({
       spec: { maxRestarts: 3, minUptime: 2000, killTimeout: 2500, interpreterArgs: ['--no-warnings'] },
     })
     let logs = ''
