@@ -21,6 +21,7 @@ import { runForkReload } from './fork-reload.js'
 import type { Figure } from './lib.js'
 import { runLogs } from './logs.js'
 import { runMetrics } from './metrics.js'
+import { runMonitBench } from './monit.js'
 import { runOverhead } from './overhead.js'
 import { createPm2Contender } from './pm2/pm2-contender.js'
 import { runRpc } from './rpc.js'
@@ -48,6 +49,7 @@ const scenarios: [string, (options: ScenarioOptions) => Promise<Figure[]>][] = [
   ['metrics', runMetrics],
   ['control', runControl],
   ['rpc', runRpc],
+  ['monit', runMonitBench],
   ['cost-curve', runCostCurve],
   ['app-sdk', runAppSdk],
 ]

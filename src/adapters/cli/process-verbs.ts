@@ -1,7 +1,6 @@
 /** The verbs that act on apps through the daemon: start, stop, restart, reload, delete, scale, signal, flush. */
 import { existsSync } from 'node:fs'
 import { basename, extname, join, resolve } from 'node:path'
-import { isAppDataFile, loadEcosystem, looksLikeEcosystem } from '../../ecosystem/load.js'
 import { SPEC_KEYS } from '../../config/normalize.js'
 import type { AppSpec, ProcessInfo } from '../../types.js'
 import type { SupervisorClient } from '../rpc/client.js'
@@ -36,8 +35,9 @@ export interface StartOptions {
 }
 
 /** Does `start` read this file as apps (an ecosystem file) rather than run it? */
-export function isEcosystemFile(file: string): boolean {
+export async function isEcosystemFile(file: string): Promise<boolean> {
   const path = resolve(file)
+  const { isAppDataFile, looksLikeEcosystem } = await import('../../ecosystem/load.js')
   // A data file is an app declaration or an error, never a script to run.
   return isAppDataFile(path) || (existsSync(path) && looksLikeEcosystem(path))
 }
@@ -66,8 +66,10 @@ function sharedFields(options: StartOptions, name: string | undefined): Record<s
 /** The specs `tend start` asks for, from an ecosystem file or a script and flags. */
 export async function specsForStart(file: string, args: readonly string[], options: StartOptions): Promise<AppSpec[]> {
   const path = resolve(file)
+  // Loaded here: the ecosystem loader (YAML, JSON5) is for start alone, not for ls.
+  const { loadEcosystem } = await import('../../ecosystem/load.js')
   let specs: AppSpec[]
-  if (isEcosystemFile(file)) {
+  if (await isEcosystemFile(file)) {
     const ecosystem = await loadEcosystem(path, { env: options.env, only: options.only?.split(',').map((name) => name.trim()) })
     for (const warning of ecosystem.warnings) warn(`${path}: ${warning}`)
     // Flags given on the command line override the file's keys, for every app.
@@ -103,8 +105,9 @@ export async function specsForStart(file: string, args: readonly string[], optio
 
 export async function start(file: string, args: readonly string[], options: StartOptions): Promise<void> {
   const specs = await specsForStart(file, args, options)
+  const fromEcosystem = await isEcosystemFile(file)
   await withDaemon((client) =>
-    startOver(client, specs, { fromEcosystem: isEcosystemFile(file), force: options.force, json: options.json, silent: options.silent }),
+    startOver(client, specs, { fromEcosystem, force: options.force, json: options.json, silent: options.silent }),
   )
 }
 

@@ -2,6 +2,8 @@
 import { Command, Option } from 'commander'
 import { VERSION } from '../../version.js'
 import * as daemonVerbs from './daemon-verbs.js'
+import { dashboardCommand } from './dashboard-verb.js'
+import { monitCommand } from './monit-verb.js'
 import * as processVerbs from './process-verbs.js'
 import { registerApplyVerbs } from './apply-verbs-program.js'
 import * as reportVerbs from './report-verbs.js'
@@ -167,6 +169,8 @@ export function buildProgram(): Command {
     .option('--json', 'log one JSON object per line')
     .option('--health-port <port>', 'serve /healthz, /readyz and /metrics on this port')
     .option('--health-host <host>', 'address for the health server', '0.0.0.0')
+    .option('--dashboard-port <port>', 'serve the web dashboard on this port (the URL with its token is printed)')
+    .option('--dashboard-host <host>', 'address for the dashboard (beyond loopback prints a warning)', '127.0.0.1')
     .action(runtime)
 
   inspectVerbs(program)
@@ -174,6 +178,8 @@ export function buildProgram(): Command {
   setupVerbs(program)
   registerTrigger(program)
   registerMetrics(program)
+  program.addCommand(monitCommand())
+  program.addCommand(dashboardCommand())
 
   return program
 }

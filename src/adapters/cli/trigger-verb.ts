@@ -34,7 +34,12 @@ export async function trigger(target: string, action: string, params: string | u
   )
   out(options.json ? JSON.stringify(outcomes) : outcomes.map(outcomeLine).join('\n'))
   const failed = outcomes.filter((outcome) => outcome.status === 'rejected').length
-  if (failed > 0) throw new CliError(`${failed} of ${outcomes.length} process(es) failed "${action}"`)
+  if (failed === 0) return
+  const error = new CliError(`${failed} of ${outcomes.length} process(es) failed "${action}"`)
+  // Under --json stdout already holds the one JSON document (the outcomes, failures included): only the line on stderr.
+  if (!options.json) throw error
+  process.stderr.write(`tend: ${error.message} (${error.code})\n`)
+  process.exitCode = 1
 }
 
 export function registerTrigger(program: Command): void {

@@ -6,6 +6,7 @@
 import { chmodSync, createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs'
 import { format } from 'node:util'
 import { DaemonError, InvalidArgumentError } from '../../errors.js'
+import { parseHistoryQuery, recordHistory } from '../../metrics/history.js'
 import { Supervisor } from '../../supervisor.js'
 import type { AppSpec, ProcessInfo } from '../../types.js'
 import { VERSION } from '../../version.js'
@@ -85,6 +86,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   })
   supervisor.on('process:errored', ({ process: info, error }) => log('%s#%d errored: %s', info.name, info.instance, error.message))
   supervisor.on('logfile:error', ({ app, path, error }) => log('log file %s of %s stopped taking writes: %s', path, app, error.message))
+  // The last hour of CPU and memory, for `tend monit` and `tend dashboard` (see docs/monit-and-dashboard.md).
+  const metrics = recordHistory(supervisor)
 
   let resolveClosed!: () => void
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve))
@@ -94,6 +97,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     (closing ??= (async () => {
       log('closing: stopping %d processes', supervisor.list().length)
       await supervisor.close()
+      metrics.stop()
       await server?.close()
       if (livePid(paths.pidFile) === process.pid) rmSync(paths.pidFile, { force: true })
       log('closed')
@@ -135,6 +139,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         save: (options) => save(options as { force?: boolean } | undefined),
         resurrect,
         lastExits: (ids) => lastExits.of(Array.isArray(ids) ? ids.filter((id): id is number => typeof id === 'number') : []),
+        metricsHistory: (query) => metrics.history.query(parseHistoryQuery(query)),
         kill: () => {
           // Answer first, then close: the caller waits for the socket to go.
           setImmediate(() => void close())

@@ -41,7 +41,8 @@ describe('tend CLI against a real daemon', { timeout: 180_000 }, () => {
     expect(['0', '1']).toContain(answer.instance)
     const worker = await tend.json<ProcessInfo[]>(['start', eco])
     expect(worker).toMatchObject([{ name: 'worker', status: 'online' }])
-    expect(await tend.json<ProcessDescription[]>(['describe', 'worker', '--json'])).toMatchObject([{ spec: { killTimeout: 3000 } }])
+    // start's reply carries no spec (it would repeat each app's environment per process); describe has it
+    expect(await tend.json<ProcessDescription[]>(['describe', 'worker'])).toMatchObject([{ spec: { killTimeout: 3000 } }])
 
     const listed = await tend.json<ProcessInfo[]>(['list'])
     expect(summary(listed)).toEqual({ web: 2, worker: 1 })
@@ -93,10 +94,8 @@ describe('tend CLI against a real daemon', { timeout: 180_000 }, () => {
     )
     const [api] = await tend.json<ProcessInfo[]>(['start', eco, '--env', 'production'])
     expect(api).toMatchObject({ name: 'api', status: 'online' })
-    const [apiDescription] = await tend.json<ProcessDescription[]>(['describe', 'api', '--json'])
-    expect(apiDescription).toMatchObject({
-      spec: { maxRestarts: 3, minUptime: 2000, killTimeout: 2500, interpreterArgs: ['--no-warnings'] },
-    })
+    const [apiDescribed] = await tend.json<ProcessDescription[]>(['describe', 'api'])
+    expect(apiDescribed).toMatchObject({ spec: { maxRestarts: 3, minUptime: 2000, killTimeout: 2500, interpreterArgs: ['--no-warnings'] } })
     let logs = ''
     const deadline = Date.now() + 30_000
     while (!logs.includes('API_TOKEN=') && Date.now() < deadline) logs = (await tend.run(['logs', 'api', '--lines', '10'])).stdout
