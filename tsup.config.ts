@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     rpc: 'src/rpc.ts',
     app: 'src/app/index.ts',
+    http: 'src/http.ts',
     cli: 'src/adapters/cli/main.ts',
     'daemon-main': 'src/adapters/cli/daemon-main.ts',
   },

@@ -8,12 +8,16 @@
 //    ends, ends.
 // 2. Uncaught exceptions are reported to the supervisor (monitor only: the
 //    process still crashes exactly as it would without tend).
+// 3. With sockets held by the supervisor (TEND_LISTEN, see
+//    assets/held-socket-adoption.cjs): listen() on a held port adopts the
+//    held socket, and the stop signal drains those servers.
 const killSignal = process.env.TEND_KILL_SIGNAL || 'SIGINT'
 const killTimeout = Number(process.env.TEND_KILL_TIMEOUT || 1600)
 const group = process.env.TEND_TREEKILL === '1'
 delete process.env.TEND_KILL_SIGNAL
 delete process.env.TEND_KILL_TIMEOUT
 delete process.env.TEND_TREEKILL
+if (process.env.TEND_LISTEN) require('./held-socket-adoption.cjs').adoptHeldSockets({ killSignal, killTimeout })
 
 function signalSelf(signal) {
   try {

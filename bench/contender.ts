@@ -18,6 +18,12 @@ export interface BenchApp {
   /** Run `script` as a binary (no node), e.g. `/bin/sleep`. */
   readonly binary?: boolean
   readonly args?: readonly string[]
+  /** The interpreter, when not node (`'python3'`). */
+  readonly interpreter?: string
+  /** A socket the supervisor holds for the app (tend's `listen`); a supervisor without them leaves the app to bind `PORT`. */
+  readonly listen?: string
+  /** ms between the stop signal and SIGKILL. */
+  readonly killTimeout?: number
 }
 
 export interface ContenderProcess {
@@ -60,6 +66,9 @@ export class TendContender implements Contender {
       ...(app.incrementVar ? { incrementVar: app.incrementVar } : {}),
       ...(app.binary ? { interpreter: 'none' } : {}),
       ...(app.args ? { args: [...app.args] } : {}),
+      ...(app.interpreter ? { interpreter: app.interpreter } : {}),
+      ...(app.listen ? { listen: app.listen } : {}),
+      ...(app.killTimeout ? { killTimeout: app.killTimeout } : {}),
     })
   }
 

@@ -25,6 +25,7 @@ import { runMonitBench } from './monit.js'
 import { runOverhead } from './overhead.js'
 import { createPm2Contender } from './pm2/pm2-contender.js'
 import { runRpc } from './rpc.js'
+import { runSockets, runSocketsThroughput } from './sockets.js'
 
 const quick = process.argv.includes('--quick')
 const compareArg = process.argv.find((arg) => arg.startsWith('--compare'))
@@ -50,6 +51,8 @@ const scenarios: [string, (options: ScenarioOptions) => Promise<Figure[]>][] = [
   ['control', runControl],
   ['rpc', runRpc],
   ['monit', runMonitBench],
+  ['sockets', runSockets],
+  ['sockets-throughput', runSocketsThroughput],
   ['cost-curve', runCostCurve],
   ['app-sdk', runAppSdk],
 ]

@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'TEND_ERR_RPC_TIMEOUT',
   'TEND_ERR_DAEMON',
   'TEND_ERR_DUMP',
+  'TEND_ERR_LISTEN',
   'TEND_ERR_SOCKET',
   'TEND_ERR_CLI',
   'TEND_ERR_ACTION_UNKNOWN',
@@ -386,5 +387,48 @@ export class ActionFailedError extends ActionError {
   }
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), reason: this.reason }
+  }
+}
+
+/** What is known of the process that holds an address tend could not bind. */
+export interface PortHolder {
+  readonly pid: number
+  /** Its command line, as the OS reports it. */
+  readonly command: string
+}
+
+/**
+ * A socket of `listen` could not be bound. `reason`: `in-use` (another
+ * socket has the address; `holder` names its process when it can be found),
+ * `privileged` (a port below 1024 without root or CAP_NET_BIND_SERVICE),
+ * `address-unavailable` (no interface of this host has the address), or
+ * `other` (see `errno`). No socket of the app is left bound.
+ */
+export class ListenError extends TendError {
+  static readonly code = 'TEND_ERR_LISTEN'
+  readonly app: string
+  readonly address: string
+  readonly reason: 'in-use' | 'privileged' | 'address-unavailable' | 'other'
+  readonly errno: string | undefined
+  readonly holder: PortHolder | null
+  constructor(
+    app: string,
+    address: string,
+    fields: { reason: ListenError['reason']; errno?: string; holder?: PortHolder | null },
+    options?: { cause?: unknown },
+  ) {
+    const why = {
+      'in-use': `the address is in use${fields.holder ? ` by pid ${fields.holder.pid} (${fields.holder.command})` : ''}`,
+      privileged: 'ports below 1024 need root or CAP_NET_BIND_SERVICE',
+      'address-unavailable': 'no network interface of this host has that address',
+      other: fields.errno ?? 'the operating system refused',
+    }[fields.reason]
+    super('TEND_ERR_LISTEN', `Cannot listen on ${address} for app "${app}": ${why}`, options)
+    this.name = 'ListenError'
+    this.app = app
+    this.address = address
+    this.reason = fields.reason
+    this.errno = fields.errno
+    this.holder = fields.holder ?? null
   }
 }

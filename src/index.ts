@@ -23,9 +23,10 @@ export {
   ActionUnknownError,
   ActionTimeoutError,
   ActionFailedError,
+  ListenError,
   ERROR_CODES,
 } from './errors.js'
-export type { ErrorCode } from './errors.js'
+export type { ErrorCode, PortHolder } from './errors.js'
 export type * from './types.js'
 export type {
   ProcessMetrics,

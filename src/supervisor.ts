@@ -29,6 +29,7 @@ import { normalizeSpec } from './config/normalize.js'
 import type { AppliedApp, ApplyOptions, Desired } from './apply/apply.js'
 import { AppSdk } from './app-metrics/app-sdk.js'
 import type { ActionOutcome, InvokeOptions, ProcessMetrics } from './app-metrics/types.js'
+import { HeldSockets } from './sockets/held-sockets.js'
 import type {
   AppSpec,
   LogLine,
@@ -97,6 +98,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       this.#events.emit('process:metric-invalid', { process: this.#info(process), at: Date.now(), ...problem })
     }
   })
+  /** The sockets of apps with `listen`, bound before their first instance and handed to each. */
+  readonly #sockets = new HeldSockets()
   #closing: Promise<void> | null = null
 
   constructor(options: SupervisorOptions = {}) {
@@ -118,7 +121,10 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
         this.#events.emit('logfile:error', { app, path, error: { message: error.message, ...(code ? { code } : {}) }, at: Date.now() })
       },
     )
-    const runners: Record<Mode, Runner> = { fork: this.#appSdk.wrap(new ForkRunner()), cluster: this.#appSdk.wrap(new ClusterRunner()) }
+    const runners: Record<Mode, Runner> = {
+      fork: this.#appSdk.wrap(new ForkRunner((app) => this.#sockets.of(app))),
+      cluster: this.#appSdk.wrap(new ClusterRunner()),
+    }
     const host: ProcessHost = {
       // The one place the mode is looked at: everything after goes through the Runner interface.
       runnerFor: (spec) => runners[spec.mode],
@@ -148,6 +154,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       logs: this.#logs,
       output: this.#output,
       triggers: { arm: (app) => this.#armTriggers(app), disarm: (name) => this.#triggers.disarm(name) },
+      sockets: this.#sockets,
     })
   }
 
@@ -180,7 +187,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   // ------------------------------------------------------------ helpers
 
   #info(process: ManagedProcess): ProcessInfo {
-    return this.#snapshots.of(process, this.#logs.filesOf(process.id))
+    return this.#snapshots.of(process, this.#logs.filesOf(process.id), this.#sockets.infoOf(process.spec.name))
   }
 
   #infos(processes: readonly ManagedProcess[]): ProcessInfo[] {
@@ -238,7 +245,9 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    * NotFoundError when it names none.
    */
   describe(target: Target): ProcessDescription[] {
-    return this.#registry.processesOf(target).map((process) => this.#snapshots.described(process, this.#logs.filesOf(process.id)))
+    return this.#registry
+      .processesOf(target)
+      .map((process) => this.#snapshots.described(process, this.#logs.filesOf(process.id), this.#sockets.infoOf(process.spec.name)))
   }
 
   /**

@@ -146,6 +146,49 @@ export interface AppSpec {
   readonly disableLogs?: boolean
   /** Size-based rotation of every log file of the app; `false` turns it off. @default { maxSize: '10M', maxFiles: 10 } */
   readonly rotate?: RotateOptions | boolean
+  /**
+   * Sockets tend binds before the first instance starts and holds until the
+   * app is deleted: each instance gets them as fds 3, 4, … (`LISTEN_FDS`,
+   * `LISTEN_FDNAMES`, `LISTEN_PID`, and `PORT` the first one's port), so
+   * reloads and crashes never refuse a connection. Fork mode only. See
+   * docs/zero-downtime.md.
+   */
+  readonly listen?: ListenSpec | readonly ListenSpec[]
+}
+
+/** One socket of `listen`: a port (all interfaces), `'host:port'`, `'[v6]:port'`, or the long form. */
+export type ListenSpec =
+  | number
+  | string
+  | {
+      /** 0 lets the OS pick a free port (see `ProcessInfo.sockets`). */
+      readonly port: number
+      /** An IP address or `'localhost'`. @default all interfaces (IPv6 and IPv4) */
+      readonly host?: string
+      /** Its name in `LISTEN_FDNAMES`. @default `port-<port>` */
+      readonly name?: string
+      /** The kernel's queue of connections not yet accepted. @default 511 */
+      readonly backlog?: number
+    }
+
+/** A `listen` entry after validation. `host` null means all interfaces. */
+export interface NormalizedListen {
+  readonly host: string | null
+  readonly port: number
+  readonly name: string | null
+  readonly backlog: number
+}
+
+/** A socket the supervisor holds for an app, as ProcessInfo shows it. */
+export interface SocketInfo {
+  /** Its name in `LISTEN_FDNAMES`. */
+  readonly name: string
+  /** The bound address: `'127.0.0.1'`, `'::'`, … */
+  readonly host: string
+  /** The bound port (the OS's pick when the spec said 0). */
+  readonly port: number
+  /** The fd the app finds it on: 3, 4, … */
+  readonly fd: number
 }
 
 /** Built-in log rotation: rename-and-reopen when a file would grow past `maxSize`. */
@@ -216,6 +259,8 @@ export interface NormalizedSpec extends NormalizedLogOptions {
   readonly listenTimeout: number
   readonly instanceVar: string
   readonly incrementVar: string | null
+  /** The sockets tend holds for the app; [] for none. */
+  readonly listen: readonly NormalizedListen[]
 }
 
 /** Absolute paths of a process's log files, where it has any. */
@@ -266,6 +311,8 @@ export interface ProcessInfo {
   readonly confirmedReady: boolean
   /** Whether the app restarts on file changes (`watch` is on). */
   readonly watching: boolean
+  /** The sockets tend holds for the app and hands to this process ([] for none). */
+  readonly sockets: readonly SocketInfo[]
 }
 
 /**

@@ -27,6 +27,7 @@ describe('docs/errors.md', () => {
       new tend.ActionUnknownError({ action: 'flush', app: 'api', id: 1 }),
       new tend.ActionTimeoutError({ action: 'flush', app: 'api', id: 1, timeout: 100 }),
       new tend.ActionFailedError({ action: 'flush', app: 'api', id: 1, reason: 'TypeError', message: 'no' }),
+      new tend.ListenError('api', '127.0.0.1:3000', { reason: 'in-use', errno: 'EADDRINUSE', holder: { pid: 1, command: 'node' } }),
     ]
     const exported = Object.values(tend).filter((value) => typeof value === 'function' && value.prototype instanceof TendError)
     expect(samples.map((error) => error.constructor).sort()).toEqual(exported.sort())

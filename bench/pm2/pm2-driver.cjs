@@ -29,6 +29,9 @@ const methods = {
           ...(app.incrementVar ? { increment_var: app.incrementVar } : {}),
           ...(app.binary ? { interpreter: 'none' } : {}),
           ...(app.args ? { args: app.args } : {}),
+          ...(app.interpreter ? { interpreter: app.interpreter } : {}),
+          ...(app.killTimeout ? { kill_timeout: app.killTimeout } : {}),
+          // PM2 has no held sockets: app.listen is left out, and the app binds PORT itself.
           // PM2 writes each app's output to files under PM2_HOME by default; that is what its users get, so it stays on.
         },
         cb,

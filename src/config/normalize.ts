@@ -9,6 +9,7 @@ import { statSync } from 'node:fs'
 import { basename, extname, isAbsolute, resolve } from 'node:path'
 import { InvalidSpecError } from '../errors.js'
 import { normalizeLogOptions } from '../logs/log-options.js'
+import { listenProblem, normalizeListenOption } from '../sockets/listen-spec.js'
 import { normalizeBackoff } from '../restart/backoff-options.js'
 import { normalizeCron } from '../triggers/cron-options.js'
 import { normalizeMaxMemory } from '../triggers/memory-options.js'
@@ -158,8 +159,11 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
     listenTimeout: v.duration('listenTimeout'),
     instanceVar,
     incrementVar,
+    listen: normalizeListenOption(v),
     ...normalizeLogOptions(v, cwd),
   }
+  const listenIssue = listenProblem(normalized)
+  if (listenIssue) v.problem('listen', listenIssue)
   if (normalized.shutdownWithMessage && !normalized.isNode) {
     v.problem('shutdownWithMessage', 'needs an IPC channel, which only node scripts have')
   }

@@ -34,6 +34,7 @@ export const SPEC_DEFAULTS = {
   listenTimeout: 3000,
   instanceVar: 'NODE_APP_INSTANCE',
   incrementVar: undefined,
+  listen: undefined,
   // logs
   outFile: undefined,
   errorFile: undefined,

@@ -11,7 +11,7 @@ import { applyApp, type AppliedApp, type ApplyPort, type Desired } from '../appl
 import { ExistsError, InvalidArgumentError, NotFoundError } from '../errors.js'
 import type { LogManager } from '../logs/log-manager.js'
 import type { OutputBuffer } from '../logs/output-buffer.js'
-import type { AppSpec, NormalizedSpec, Target } from '../types.js'
+import type { AppSpec, NormalizedListen, NormalizedSpec, Target } from '../types.js'
 import { settleAll } from '../util/settle.js'
 import type { AppMembership } from './app-membership.js'
 import type { KeyedQueue } from './keyed-queue.js'
@@ -29,6 +29,15 @@ export interface TriggerSwitch {
   disarm(name: string): Promise<void>
 }
 
+/** The sockets the supervisor holds for apps with `listen` (src/sockets/ implements it). */
+export interface SocketHolder {
+  /** Binds the app's sockets before its first instance: all or none (throws ListenError). */
+  hold(app: string, specs: readonly NormalizedListen[]): Promise<void>
+  /** Closes the app's sockets (no-op when it has none). */
+  release(app: string): void
+  close(): void
+}
+
 export interface AppOperationsDeps {
   readonly registry: Registry
   readonly queue: KeyedQueue
@@ -36,6 +45,7 @@ export interface AppOperationsDeps {
   readonly logs: LogManager<ManagedProcess>
   readonly output: OutputBuffer
   readonly triggers: TriggerSwitch
+  readonly sockets: SocketHolder
 }
 
 export class AppOperations {
@@ -45,6 +55,7 @@ export class AppOperations {
   readonly #logs: LogManager<ManagedProcess>
   readonly #output: OutputBuffer
   readonly #triggers: TriggerSwitch
+  readonly #sockets: SocketHolder
 
   constructor(deps: AppOperationsDeps) {
     this.#registry = deps.registry
@@ -53,6 +64,7 @@ export class AppOperations {
     this.#logs = deps.logs
     this.#output = deps.output
     this.#triggers = deps.triggers
+    this.#sockets = deps.sockets
   }
 
   /** Registers and launches apps, each in its turn; resolves when every instance is online. */
@@ -65,7 +77,14 @@ export class AppOperations {
 
   async #startApp(spec: NormalizedSpec, source: AppSpec, signal: AbortSignal | undefined): Promise<ManagedProcess[]> {
     if (this.#registry.apps.has(spec.name)) throw new ExistsError(spec.name)
-    const app = await this.#membership.createApp(spec, source)
+    await this.#sockets.hold(spec.name, spec.listen)
+    let app: App
+    try {
+      app = await this.#membership.createApp(spec, source)
+    } catch (error) {
+      this.#sockets.release(spec.name)
+      throw error
+    }
     debug('start %s (%d instances)', spec.name, spec.instances)
     if (spec.autostart) {
       for (const process of app.processes) process.launch()
@@ -217,6 +236,7 @@ export class AppOperations {
       for (const process of processes) await this.#membership.forget(app, process)
       if (app.processes.length === 0) {
         this.#membership.removeApp(app)
+        this.#sockets.release(app.spec.name)
         await this.#triggers.disarm(app.spec.name)
       }
     })
@@ -283,6 +303,7 @@ export class AppOperations {
     const processes = this.#registry.all()
     await Promise.allSettled(processes.map((process) => process.stop('stop')))
     for (const process of processes) process.dispose()
+    this.#sockets.close()
     await this.#logs.close()
   }
 }

@@ -3,7 +3,8 @@
  * first start, a restart and a reload's replacement alike (docs/readiness.md).
  *
  * The signal: with `waitReady`, the `'ready'` IPC message; otherwise the
- * runner's own notion (fork: spawned; cluster: listening).
+ * runner's own notion (fork: spawned; cluster: listening; fork with
+ * `listen`: listening on a held socket, see src/sockets/readiness.ts).
  * Within `listenTimeout` of the spawn, the signal makes the child online,
  * confirmed ready. Without it, what happens depends on whether this process
  * has ever been confirmed ready (holdsToReadiness()):

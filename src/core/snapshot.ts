@@ -1,5 +1,5 @@
 /** Plain ProcessInfo snapshots, with secret-looking env values redacted (once per spec). */
-import type { LogFiles, NormalizedSpec, ProcessDescription, ProcessInfo } from '../types.js'
+import type { LogFiles, NormalizedSpec, ProcessDescription, ProcessInfo, SocketInfo } from '../types.js'
 import { redactSpec } from '../util/redact.js'
 import type { ManagedProcess } from './managed-process.js'
 
@@ -7,7 +7,7 @@ export class Snapshots {
   readonly #redacted = new WeakMap<NormalizedSpec, NormalizedSpec>()
 
   /** The process's state, without its spec (list(), events, the replies of operations). */
-  of(process: ManagedProcess, logFiles: LogFiles): ProcessInfo {
+  of(process: ManagedProcess, logFiles: LogFiles, sockets: readonly SocketInfo[]): ProcessInfo {
     const { spec } = process
     const running = process.pid !== null
     return {
@@ -30,14 +30,15 @@ export class Snapshots {
       logFiles,
       confirmedReady: process.confirmedReady,
       watching: spec.watch !== false,
+      sockets,
     }
   }
 
   /** The process's state and its app's spec, redacted once per spec and shared by the app's processes. */
-  described(process: ManagedProcess, logFiles: LogFiles): ProcessDescription {
+  described(process: ManagedProcess, logFiles: LogFiles, sockets: readonly SocketInfo[]): ProcessDescription {
     const { spec } = process
     let redacted = this.#redacted.get(spec)
     if (!redacted) this.#redacted.set(spec, (redacted = redactSpec(spec)))
-    return { ...this.of(process, logFiles), spec: redacted }
+    return { ...this.of(process, logFiles, sockets), spec: redacted }
   }
 }

@@ -10,6 +10,9 @@ import { assetPath } from './assets.js'
 import { sendSignal } from './process-group.js'
 import { drainedExit, isExceptionReport } from './child-exit.js'
 import type { NormalizedSpec } from '../types.js'
+import type { BoundSocket } from '../sockets/bind.js'
+import { handover, withListenPid } from '../sockets/handover.js'
+import { heldSocketsOnline, isListeningReport } from '../sockets/readiness.js'
 import type { ChildExit, ChildHooks, Runner, RunningChild, SpawnRequest } from './runner.js'
 
 const debug = debuglog('tend')
@@ -22,7 +25,7 @@ export function commandLine(request: SpawnRequest): { command: string; args: str
 }
 
 class ForkChild implements RunningChild {
-  readonly online = Promise.resolve()
+  readonly online: Promise<void>
   readonly exited: Promise<ChildExit>
   #hasExited = false
   readonly #child: ChildProcess
@@ -31,7 +34,7 @@ class ForkChild implements RunningChild {
   // environment per child) would stay in memory for the child's whole life.
   readonly #spec: NormalizedSpec
 
-  constructor(child: ChildProcess, spec: NormalizedSpec, hooks: ChildHooks) {
+  constructor(child: ChildProcess, spec: NormalizedSpec, hooks: ChildHooks, holdsSockets: boolean) {
     this.#child = child
     this.#group = spec.treekill
     this.#spec = spec
@@ -40,8 +43,11 @@ class ForkChild implements RunningChild {
     child.on('error', (error) => debug('child %d: %s', child.pid, error.message))
     // A write to a child that has gone (EPIPE) is reported by sendLine, never thrown at the host.
     child.stdin?.on('error', (error) => debug('child %d stdin: %s', child.pid, error.message))
+    let onListening: () => void = () => undefined
+    const listening = new Promise<void>((resolve) => (onListening = resolve))
     child.on('message', (message) => {
       if (isExceptionReport(message)) hooks.onException(message.error)
+      else if (isListeningReport(message)) onListening()
       else hooks.onMessage(message)
     })
     // Whatever is left of the group (grandchildren) goes with the leader.
@@ -51,6 +57,7 @@ class ForkChild implements RunningChild {
       this.#hasExited = true
       return exit
     })
+    this.online = holdsSockets ? heldSocketsOnline(spec, listening, this.exited) : Promise.resolve()
   }
 
   get hasExited(): boolean {
@@ -96,9 +103,19 @@ class ForkChild implements RunningChild {
 }
 
 export class ForkRunner implements Runner {
+  readonly #socketsOf: (app: string) => readonly BoundSocket[]
+
+  /** `socketsOf` names the sockets held for an app (see src/sockets/): they are handed to each of its children. */
+  constructor(socketsOf: (app: string) => readonly BoundSocket[] = () => []) {
+    this.#socketsOf = socketsOf
+  }
+
   spawn(request: SpawnRequest, hooks: ChildHooks): Promise<RunningChild> {
     const { spec } = request
-    const { command, args } = commandLine(request)
+    const sockets = this.#socketsOf(spec.name)
+    const held = sockets.length > 0 ? handover(sockets, spec.isNode) : null
+    const plain = commandLine(request)
+    const { command, args } = held && !spec.isNode ? withListenPid(plain.command, plain.args) : plain
     return new Promise((resolve, reject) => {
       let child: ChildProcess
       try {
@@ -108,13 +125,15 @@ export class ForkRunner implements Runner {
           env: spec.isNode
             ? {
                 ...request.env,
+                ...held?.env,
                 TEND_KILL_SIGNAL: spec.killSignal,
                 TEND_KILL_TIMEOUT: String(spec.killTimeout),
                 TEND_TREEKILL: spec.treekill ? '1' : '0',
               }
-            : request.env,
-          // stdin is a pipe, as in PM2, so `tend send <id> <line>` can write to it.
-          stdio: spec.isNode ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
+            : { ...request.env, ...held?.env },
+          // stdin is a pipe, as in PM2, so `tend send <id> <line>` can write to it. Held sockets at
+          // 3, 4, …; node's IPC channel after them (node finds it by NODE_CHANNEL_FD).
+          stdio: ['pipe', 'pipe', 'pipe', ...(held?.fds ?? []), ...(spec.isNode ? ['ipc' as const] : [])],
           detached: true,
           windowsHide: true,
         })
@@ -125,7 +144,7 @@ export class ForkRunner implements Runner {
       child.once('error', onError)
       child.once('spawn', () => {
         child.off('error', onError)
-        resolve(new ForkChild(child, spec, hooks))
+        resolve(new ForkChild(child, spec, hooks, held !== null))
       })
     })
   }

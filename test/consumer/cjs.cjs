@@ -33,6 +33,17 @@ const assert = require('node:assert/strict')
   assert.equal(app.metrics.snapshot()[0].series[0].value, 3)
   app.ready()
   console.log('require tendjs/app: ok')
+
+  const { heldSockets, drain } = require('tendjs/http')
+  const http = require('node:http')
+  assert.deepEqual(
+    heldSockets({ LISTEN_FDS: '2', LISTEN_FDNAMES: 'web:admin' }).map((s) => s.name),
+    ['web', 'admin'],
+  )
+  const plain = http.createServer((req, res) => res.end('ok'))
+  await new Promise((resolve) => plain.listen(0, '127.0.0.1', resolve))
+  await drain(plain, { timeout: 1000 })
+  console.log('require tendjs/http: ok')
 })().catch((error) => {
   console.error(error)
   process.exitCode = 1

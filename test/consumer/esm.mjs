@@ -38,3 +38,16 @@ console.log('import: ok')
   ready()
   console.log('import tendjs/app: ok')
 }
+
+// tendjs/http: held sockets (none here) and drain on a plain server
+{
+  const { heldSockets, drain, adopt } = await import('tendjs/http')
+  const http = await import('node:http')
+  assert.deepEqual(heldSockets(), [])
+  await assert.rejects(adopt(http.createServer()), { code: 'TEND_ERR_INVALID_ARGUMENT' })
+  const server = http.createServer((req, res) => res.end('ok'))
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await drain(server, { timeout: 1000 })
+  assert.equal(server.listening, false)
+  console.log('import tendjs/http: ok')
+}

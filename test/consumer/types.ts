@@ -48,3 +48,14 @@ export async function trigger(client: SupervisorClient): Promise<unknown> {
   const [outcome] = await client.invoke('api', 'flush', {}, { timeout: 1000 })
   return outcome?.status === 'fulfilled' ? outcome.value : outcome?.reason.code
 }
+import { adopt, drain, heldSockets, type DrainOptions, type HeldSocket } from 'tendjs/http'
+import { createServer } from 'node:http'
+export async function served(): Promise<HeldSocket> {
+  const server = createServer()
+  const options: DrainOptions = { timeout: 5000 }
+  const held: HeldSocket[] = heldSockets()
+  void held
+  const socket = await adopt(server, { socket: 'web' })
+  await drain(server, options)
+  return socket
+}

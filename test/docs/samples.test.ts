@@ -1,6 +1,7 @@
 /**
  * Every ```ts / ```js sample in README.md and docs/*.md typechecks against
- * the library's source (`tendjs` → src/index.ts, `tendjs/rpc` → src/rpc.ts).
+ * the library's source (`tendjs` → src/index.ts, `tendjs/rpc` → src/rpc.ts,
+ * `tendjs/http` → src/http.ts).
  * Samples are checked as a user's module would be: strict, top-level await.
  * Fragments may use `sup` (a Supervisor) and `Supervisor` without declaring
  * them, as the pages do. A block marked ```ts no-run is illustrative only and
@@ -55,6 +56,7 @@ function typecheck(blocks: readonly CodeBlock[]): Map<CodeBlock, string[]> {
   const paths: Record<string, string[]> = { tendjs: ['src/index.ts'] }
   if (existsSync(join(root, 'src', 'rpc.ts'))) paths['tendjs/rpc'] = ['src/rpc.ts']
   if (existsSync(join(root, 'src', 'app', 'index.ts'))) paths['tendjs/app'] = ['src/app/index.ts']
+  if (existsSync(join(root, 'src', 'http.ts'))) paths['tendjs/http'] = ['src/http.ts']
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'],

@@ -53,12 +53,14 @@ function triggerLines(spec: NormalizedSpec): [string, string][] {
 }
 
 /** Ports, where this tend knows them: sockets the supervisor holds (`listen`), else a PORT in the env. */
-function portsText(info: ProcessInfo): string | null {
-  const loose = info as unknown as { sockets?: unknown; spec: { listen?: unknown; env: Record<string, string> } }
-  const held = loose.sockets ?? loose.spec.listen
-  if (Array.isArray(held) && held.length > 0)
-    return held.map((entry) => (typeof entry === 'object' ? JSON.stringify(entry) : String(entry))).join(', ')
-  const port = loose.spec.env.PORT
+function portsText(info: ProcessDescription): string | null {
+  // `?? []`: a daemon older than held sockets sends none
+  const held = info.sockets ?? []
+  if (held.length > 0) {
+    const address = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)
+    return `${held.map((socket) => `${address(socket.host, socket.port)} (fd ${socket.fd}, ${socket.name})`).join(', ')}, held by tend`
+  }
+  const port = info.spec.env.PORT
   return port ? `PORT=${port} (from the env)` : null
 }
 

@@ -112,6 +112,15 @@ export const START_FLAGS: readonly StartFlag[] = [
   { flags: '--log-type <type>', help: 'text (default) or json log lines', key: 'logType', toSpec: asIs },
   { flags: '--disable-logs', help: 'write no log files', key: 'disableLogs', toSpec: yes },
   {
+    flags: '--listen <address...>',
+    help: 'hold a socket for the app and hand it to each instance (3000, 127.0.0.1:3000, [::1]:3000); repeatable',
+    key: 'listen',
+    toSpec: (value) => {
+      const addresses = value as string[]
+      return addresses.length === 1 ? addresses[0] : addresses
+    },
+  },
+  {
     flags: '--instance-var <name>',
     help: 'the variable holding the instance index (default NODE_APP_INSTANCE)',
     key: 'instanceVar',

@@ -32,6 +32,7 @@ function info(fields: Omit<Partial<ProcessDescription>, 'spec'> & { spec?: Parti
     logFiles: { out: '/h/logs/api-0-out.log', err: '/h/logs/api-0-err.log' },
     watching: normalized.watch !== false,
     confirmedReady: true,
+    sockets: [],
     spec: normalized,
     ...rest,
   }
