@@ -2,10 +2,15 @@
 // The script every cluster worker runs first. It loads the user's script as
 // its main module (CommonJS or ESM, by extension and the nearest
 // package.json "type", exactly as `node script.js` would), and:
-// 1. when the IPC channel to the supervisor closes (a graceful disconnect
-//    after the servers drained, or the supervisor died), raises the stop
-//    signal on itself so the app's own handler runs (or the default ends it),
-//    with a hard exit after the kill timeout should the app linger;
+// 1. raises the stop signal on itself so the app's own SIGINT/SIGTERM
+//    handler runs (or the default ends it), with a hard exit after the kill
+//    timeout should the app linger: when the IPC channel to the supervisor
+//    closes (a graceful disconnect after the servers drained, or the
+//    supervisor died); when a stop's drain has had its grace period and a
+//    server is still open (WebSocket or SSE connections hold it: the app's
+//    handler is what closes them, say with 1001); and when the worker would
+//    end by itself once drained (its server was all that kept it alive), so
+//    the handler runs before it goes, every time;
 // 2. reports uncaught exceptions to the supervisor (monitor only);
 // 3. drains HTTP keep-alive connections without a race when told to stop
 //    ({ type: 'tend:drain' }, sent right before the disconnect): every
@@ -22,13 +27,24 @@ delete process.env.TEND_KILL_SIGNAL
 delete process.env.TEND_KILL_TIMEOUT
 process.argv = [node, script, ...args]
 
-process.on('disconnect', function tendSupervisorDisconnected() {
+let stopSignalRaised = false
+function raiseStopSignal() {
+  if (stopSignalRaised) return
+  stopSignalRaised = true
   setTimeout(() => process.exit(process.exitCode ?? 0), killTimeout).unref()
+  // The app's handlers are called at once: a signal sent to itself arrives
+  // only while something keeps the event loop alive, which at the end of a
+  // drain may be nothing.
+  if (process.listenerCount(killSignal) > 0) return void process.emit(killSignal, killSignal)
   try {
     process.kill(process.pid, killSignal)
   } catch {
     process.exit(process.exitCode ?? 0)
   }
+}
+process.on('disconnect', raiseStopSignal)
+process.on('beforeExit', function tendDrainedWorkerEnds() {
+  if (draining) raiseStopSignal()
 })
 if (process.channel && typeof process.channel.unrefCounted === 'function') process.channel.unrefCounted()
 
@@ -66,6 +82,8 @@ process.on('message', function tendControl(message) {
   setTimeout(
     () => {
       for (const [server, closeIdle] of closing) closeIdle.call(server)
+      // long-lived connections (WebSocket, SSE) keep the server open: let the app close them
+      raiseStopSignal()
     },
     Math.min(1000, killTimeout / 2),
   ).unref()

@@ -116,8 +116,8 @@ export class NotFoundError extends TendError {
 export class ExistsError extends TendError {
   static readonly code = 'TEND_ERR_EXISTS'
   readonly app: string
-  constructor(app: string) {
-    super('TEND_ERR_EXISTS', `An app named "${app}" already exists; restart, reload or delete it instead`)
+  constructor(app: string, hint = 'restart, reload or delete it instead') {
+    super('TEND_ERR_EXISTS', `An app named "${app}" already exists; ${hint}`)
     this.name = 'ExistsError'
     this.app = app
   }

@@ -5,7 +5,8 @@
  * @module tend
  */
 export { Supervisor } from './supervisor.js'
-export type { LogsOptions, WaitForOptions } from './supervisor.js'
+export type { LogsOptions, ProcessEnvironment, UpdateEnvOptions, WaitForOptions } from './supervisor.js'
+export type { AppDiff, AppliedApp, ApplyAction, ApplyOptions, KeyChange } from './apply/apply.js'
 export {
   TendError,
   InvalidSpecError,

@@ -26,6 +26,7 @@ import { ClusterRunner } from './runners/cluster.js'
 import { ForkRunner } from './runners/fork.js'
 import type { Runner } from './runners/runner.js'
 import { normalizeSpec } from './config/normalize.js'
+import type { AppliedApp, ApplyOptions, Desired } from './apply/apply.js'
 import { AppSdk } from './app-metrics/app-sdk.js'
 import type { ActionOutcome, InvokeOptions, ProcessMetrics } from './app-metrics/types.js'
 import { HeldSockets } from './sockets/held-sockets.js'
@@ -41,6 +42,7 @@ import type {
   SupervisorOptions,
   Target,
 } from './types.js'
+import { redactValue } from './util/redact.js'
 
 // eventemitter2 is CommonJS: its module object is the class, with the class again as a property.
 const { EventEmitter2 } = eventemitter2
@@ -48,6 +50,25 @@ const { EventEmitter2 } = eventemitter2
 export interface LogsOptions {
   /** How many of the newest lines. @default 100 */
   readonly lines?: number
+}
+
+/** One process's environment, as environment() reports it. */
+export interface ProcessEnvironment {
+  readonly id: number
+  readonly name: string
+  readonly instance: number
+  /** Sorted by name; secret-looking values redacted. */
+  readonly env: Readonly<Record<string, string>>
+}
+
+/** Options of restart() and reload(). */
+export interface UpdateEnvOptions extends OperationOptions {
+  /**
+   * Variables merged over each app's `env` before its processes are
+   * replaced, and kept for later runs: PM2's `--update-env` (the CLI sends
+   * its own environment).
+   */
+  readonly env?: Readonly<Record<string, string>>
 }
 
 export interface WaitForOptions extends OperationOptions {
@@ -229,6 +250,23 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       .map((process) => this.#snapshots.described(process, this.#logs.filesOf(process.id), this.#sockets.infoOf(process.spec.name)))
   }
 
+  /**
+   * The complete environment each process the target names runs with (its
+   * next run, for one that is not running): the Supervisor's `env` option
+   * (the daemon's: only what `inheritEnv` names), the spec's `env` (from the
+   * CLI: its own environment with the file's over it), and tend's own
+   * variables (`instanceVar`, `incrementVar`). Secret-looking values redacted.
+   */
+  environment(target: Target): ProcessEnvironment[] {
+    const base = this.#options.env ?? process.env
+    return this.#registry.processesOf(target).map((managed) => {
+      const env: Record<string, string> = {}
+      const full = childEnv(base, managed.spec, managed.instance)
+      for (const key of Object.keys(full).sort()) env[key] = redactValue(key, full[key]!)
+      return { id: managed.id, name: managed.spec.name, instance: managed.instance, env }
+    })
+  }
+
   /** Stops processes gracefully (killSignal, then SIGKILL after killTimeout). They stay listed, stopped. */
   async stop(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
     const signal = this.#admit(options)
@@ -240,9 +278,9 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    * before the next, so an app with two or more keeps serving. Clears the
    * crash history.
    */
-  async restart(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
+  async restart(target: Target, options?: UpdateEnvOptions): Promise<ProcessInfo[]> {
     const signal = this.#admit(options)
-    return this.#infos(await this.#operations.restart(target, signal))
+    return this.#infos(await this.#operations.restart(target, signal, options?.env))
   }
 
   /**
@@ -251,9 +289,36 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    * fails, the old process keeps serving, the processes after it are left
    * as they were, and reload rejects with the replacement's error.
    */
-  async reload(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
+  async reload(target: Target, options?: UpdateEnvOptions): Promise<ProcessInfo[]> {
     const signal = this.#admit(options)
-    return this.#infos(await this.#operations.reload(target, signal))
+    return this.#infos(await this.#operations.reload(target, signal, options?.env))
+  }
+
+  /**
+   * Makes `specs` the desired state: per app, a diff against what runs, then
+   * the least change. New apps start; changed ones reload (cluster to
+   * cluster) or restart (anything else) one process at a time with the new
+   * spec and environment (a key gone from `env` is gone from the processes);
+   * a changed `instances` scales; unchanged apps are left alone (same pids).
+   * With `prune`, running apps the specs do not name are deleted. With
+   * `dryRun`, nothing changes. Rejects with InvalidSpecError before anything
+   * changes when a spec is bad; otherwise resolves with one entry per app,
+   * a failed step reported in its entry's `error` (the other apps go ahead).
+   */
+  async apply(specs: AppSpec | readonly AppSpec[], options: ApplyOptions = {}): Promise<AppliedApp[]> {
+    const signal = this.#admit(options)
+    const list: readonly unknown[] = Array.isArray(specs) ? specs : [specs]
+    const context = { env: this.#options.env ?? process.env, baseCwd: process.cwd() }
+    const desired = new Map<string, Desired>()
+    for (const source of list) {
+      const spec = normalizeSpec(source, context)
+      if (desired.has(spec.name)) throw new InvalidSpecError(`Two specs are named "${spec.name}"`, { option: 'name', app: spec.name })
+      desired.set(spec.name, { spec, source: source as AppSpec })
+    }
+    const names = [...desired.keys(), ...[...this.#registry.apps.keys()].filter((name) => !desired.has(name))]
+    const flags = { prune: options.prune === true, dryRun: options.dryRun === true }
+    const results = await this.#operations.apply(names, desired, flags, signal)
+    return results.map((result) => ({ ...result, processes: this.#infos(result.processes) }))
   }
 
   /**

@@ -303,6 +303,12 @@ export interface ProcessInfo {
   /** Resident memory in bytes, from the last metrics sample. */
   readonly memory: number
   readonly logFiles: LogFiles
+  /**
+   * False while the process is online only because `listenTimeout` ran out
+   * before its readiness signal (listening in cluster mode, `'ready'` with
+   * `waitReady`); true otherwise. See docs/readiness.md.
+   */
+  readonly confirmedReady: boolean
   /** Whether the app restarts on file changes (`watch` is on). */
   readonly watching: boolean
   /** The sockets tend holds for the app and hands to this process ([] for none). */
@@ -388,6 +394,11 @@ export interface ProcessExceptionEvent extends ProcessEvent {
   readonly error: { readonly name: string; readonly message: string; readonly stack?: string }
 }
 
+export interface ProcessWarningEvent extends ProcessEvent {
+  readonly code: 'not-confirmed-ready'
+  readonly message: string
+}
+
 /** A custom metric a process reported was dropped (a bad name or labels, or at odds with another process's). */
 export interface ProcessMetricInvalidEvent extends ProcessEvent {
   /** The metric's name as the app gave it. */
@@ -423,6 +434,12 @@ export interface SupervisorEvents {
   'process:stopped': (event: ProcessEvent) => void
   'process:message': (event: ProcessMessageEvent) => void
   'process:exception': (event: ProcessExceptionEvent) => void
+  /**
+   * Something about a process worth a look that is no failure. `code`
+   * `'not-confirmed-ready'`: it went online because `listenTimeout` ran out
+   * before its readiness signal (docs/readiness.md).
+   */
+  'process:warning': (event: ProcessWarningEvent) => void
   /** Once per process run and metric name: the metric is left out of metrics() and prometheus(). */
   'process:metric-invalid': (event: ProcessMetricInvalidEvent) => void
   'log:out': (event: LogEvent) => void

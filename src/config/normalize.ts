@@ -41,7 +41,8 @@ function resolveInstances(value: unknown, v: SpecFields): number {
   return n
 }
 
-function defaultName(script: string): string {
+/** The name an app gets when its spec has none: the script's base name without extension. */
+export function defaultName(script: string): string {
   const base = basename(script)
   const ext = extname(base)
   const name = (ext ? base.slice(0, -ext.length) : base).replace(/\s+/g, '-')
@@ -95,6 +96,15 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
   const resolved = resolveCommand(script, interpreterInput, cwd, { ...context.env, ...env })
   if ('message' in resolved) v.problem(resolved.option, resolved.message)
 
+  const interpreterArgs = v.stringList('interpreterArgs')
+  if (resolved.isNode && needsTypeScriptLoader(resolved.script, interpreterArgs)) {
+    v.problem(
+      'script',
+      `"${resolved.script}" is TypeScript, which this node (${process.version}) does not run by itself: ` +
+        "use interpreter: 'tsx' (--interpreter tsx) or interpreterArgs: ['--import', 'tsx'] (node_args), with tsx installed",
+    )
+  }
+
   const mode = v.get('mode')
   if (mode !== 'fork' && mode !== 'cluster') v.fail('mode', "'fork' or 'cluster'")
   if (mode === 'cluster' && !resolved.isNode)
@@ -125,7 +135,7 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
     args: v.stringList('args'),
     interpreter: resolved.interpreter,
     isNode: resolved.isNode,
-    interpreterArgs: v.stringList('interpreterArgs'),
+    interpreterArgs,
     cwd,
     env,
     namespace,
@@ -160,6 +170,17 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
   if (normalized.waitReady && !normalized.isNode)
     v.problem('waitReady', "needs an IPC channel to receive 'ready', which only node scripts have")
   return deepFreeze(normalized)
+}
+
+const TYPESCRIPT = /\.[cm]?ts$/i
+/** Node flags that bring a loader (tsx, ts-node, swc…) or node's own type stripping. */
+const LOADER_FLAG = /^--(import|require|loader|experimental-loader|experimental-strip-types|experimental-transform-types)\b|^-r$/
+
+/** A .ts script run by plain node, on a node that does not strip types and with no loader flag: it would crash-loop. */
+function needsTypeScriptLoader(script: string, interpreterArgs: readonly string[]): boolean {
+  if (!TYPESCRIPT.test(script)) return false
+  if ((process.features as { typescript?: unknown }).typescript) return false
+  return !interpreterArgs.some((arg) => LOADER_FLAG.test(arg))
 }
 
 function deepFreeze<T extends object>(value: T): T {

@@ -38,6 +38,25 @@ export class AppMembership {
     return app
   }
 
+  /**
+   * Makes `spec` the app's spec and every process's (for their next runs),
+   * keeping the current number of instances, and `source` what specs()
+   * saves. Returns the spec it replaced, to put back should the change fail.
+   */
+  adopt(app: App, spec: NormalizedSpec, source: AppSpec | undefined): { spec: NormalizedSpec; source: AppSpec | undefined } {
+    const previous = { spec: app.spec, source: this.#sources.get(app.spec.name) }
+    app.spec = Object.freeze({ ...spec, instances: app.processes.length })
+    for (const process of app.processes) process.spec = app.spec
+    if (source) this.#sources.set(app.spec.name, source)
+    else this.#sources.delete(app.spec.name)
+    return previous
+  }
+
+  /** The app's spec as given to start() (or adopted since). */
+  sourceOf(app: App): AppSpec | undefined {
+    return this.#sources.get(app.spec.name)
+  }
+
   /** Removes an app that has no process left. */
   removeApp(app: App): void {
     this.#registry.removeApp(app.spec.name)

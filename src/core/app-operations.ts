@@ -7,7 +7,8 @@
  * it acted on; the facade turns them into snapshots.
  */
 import { debuglog } from 'node:util'
-import { ExistsError, NotFoundError } from '../errors.js'
+import { applyApp, type AppliedApp, type ApplyPort, type Desired } from '../apply/apply.js'
+import { ExistsError, InvalidArgumentError, NotFoundError } from '../errors.js'
 import type { LogManager } from '../logs/log-manager.js'
 import type { OutputBuffer } from '../logs/output-buffer.js'
 import type { AppSpec, NormalizedListen, NormalizedSpec, Target } from '../types.js'
@@ -102,15 +103,37 @@ export class AppOperations {
     })
   }
 
-  /** Restarts processes (starting stopped ones) one at a time, each online before the next. */
-  restart(target: Target, signal?: AbortSignal): Promise<ManagedProcess[]> {
-    return runPlanned(this.#registry, this.#queue, target, signal, async (app, processes) => {
-      await this.#triggers.arm(app)
-      for (const process of processes) {
-        await process.restart('restart')
-        await process.untilOnline(signal)
-      }
+  /**
+   * Restarts processes (starting stopped ones) one at a time, each online
+   * before the next; `env` first goes over the app's (PM2's --update-env).
+   */
+  restart(target: Target, signal?: AbortSignal, env?: Readonly<Record<string, string>>): Promise<ManagedProcess[]> {
+    return runPlanned(this.#registry, this.#queue, target, signal, (app, processes) => {
+      this.#updateEnv(app, env)
+      return this.#restartProcesses(app, processes, signal)
     })
+  }
+
+  async #restartProcesses(app: App, processes: readonly ManagedProcess[], signal: AbortSignal | undefined): Promise<void> {
+    await this.#triggers.arm(app)
+    for (const process of processes) {
+      await process.restart('restart')
+      await process.untilOnline(signal)
+    }
+  }
+
+  /** PM2's `--update-env`: `env` over the app's own, for this run and every later one. */
+  #updateEnv(app: App, env: Readonly<Record<string, string>> | undefined): void {
+    if (env === undefined) return
+    if (env === null || typeof env !== 'object' || Array.isArray(env) || !Object.values(env).every((value) => typeof value === 'string')) {
+      throw new InvalidArgumentError('env', 'env must be an object of strings')
+    }
+    const source = this.#membership.sourceOf(app)
+    this.#membership.adopt(
+      app,
+      Object.freeze({ ...app.spec, env: Object.freeze({ ...app.spec.env, ...env }) }),
+      source && { ...source, env: { ...source.env, ...env } },
+    )
   }
 
   /**
@@ -118,19 +141,77 @@ export class AppOperations {
    * next replacement starts while the previous old child drains; the first
    * failure stops the round, and the processes after it stay as they were.
    */
-  reload(target: Target, signal?: AbortSignal): Promise<ManagedProcess[]> {
-    return runPlanned(this.#registry, this.#queue, target, signal, async (app, processes) => {
-      await this.#triggers.arm(app) // a reload starts stopped processes too
-      const retiring: Promise<void>[] = []
-      try {
-        for (const process of processes) {
-          signal?.throwIfAborted()
-          retiring.push((await process.reload()).retired)
-        }
-      } finally {
-        await Promise.all(retiring)
-      }
+  reload(target: Target, signal?: AbortSignal, env?: Readonly<Record<string, string>>): Promise<ManagedProcess[]> {
+    return runPlanned(this.#registry, this.#queue, target, signal, (app, processes) => {
+      this.#updateEnv(app, env)
+      return this.#reloadProcesses(app, processes, signal)
     })
+  }
+
+  async #reloadProcesses(app: App, processes: readonly ManagedProcess[], signal: AbortSignal | undefined): Promise<void> {
+    await this.#triggers.arm(app) // a reload starts stopped processes too
+    const retiring: Promise<void>[] = []
+    try {
+      for (const process of processes) {
+        signal?.throwIfAborted()
+        const { retired } = await process.reload()
+        retired.catch(() => undefined) // awaited below with the others: a failure (fork: never stable) rejects the reload there
+        retiring.push(retired)
+      }
+    } finally {
+      await Promise.all(retiring)
+    }
+  }
+
+  /**
+   * apply(): per app, in its turn, the diff against what runs and the least
+   * change (src/apply/apply.ts). `names` are the desired apps and the
+   * running ones the desired state lacks.
+   */
+  apply(
+    names: readonly string[],
+    desired: ReadonlyMap<string, Desired>,
+    flags: { prune: boolean; dryRun: boolean },
+    signal?: AbortSignal,
+  ): Promise<AppliedApp<ManagedProcess>[]> {
+    const port = this.#applyPort(signal)
+    if (flags.dryRun) return Promise.all(names.map((name) => applyApp(name, desired.get(name), port, flags)))
+    return Promise.all(names.map((name) => this.#queue.run(name, () => applyApp(name, desired.get(name), port, flags), signal)))
+  }
+
+  /** What apply needs, each step already under the app's lock. */
+  #applyPort(signal: AbortSignal | undefined): ApplyPort<ManagedProcess> {
+    const appOf = (name: string): App => {
+      const app = this.#registry.apps.get(name)
+      if (!app) throw new NotFoundError(name)
+      return app
+    }
+    return {
+      running: (name) => this.#registry.apps.get(name)?.spec,
+      start: async (spec, source) => void (await this.#startApp(spec, source, signal)),
+      replace: async (name, spec, source, how) => {
+        const app = appOf(name)
+        const previous = this.#membership.adopt(app, spec, source)
+        await this.#triggers.disarm(name) // cron or watch may have changed; re-armed by the restart or reload
+        try {
+          const processes = [...app.processes]
+          if (how === 'reload') await this.#reloadProcesses(app, processes, signal)
+          else await this.#restartProcesses(app, processes, signal)
+        } catch (error) {
+          this.#membership.adopt(app, previous.spec, previous.source)
+          throw error
+        }
+      },
+      scale: (name, instances) => this.#membership.resize(appOf(name), instances, (resized) => this.#triggers.arm(resized), signal),
+      delete: async (name) => {
+        const app = appOf(name)
+        await settleAll(app.processes.map((process) => process.stop('delete')))
+        for (const process of [...app.processes]) await this.#membership.forget(app, process)
+        this.#membership.removeApp(app)
+        await this.#triggers.disarm(name)
+      },
+      processes: (name) => [...(this.#registry.apps.get(name)?.processes ?? [])],
+    }
   }
 
   /** Sets an app's number of processes (see AppMembership.resize); resolves with its processes after. */

@@ -15,7 +15,7 @@ import { decide, EMPTY_HISTORY, historyAfterRequestedRestart, type RestartHistor
 import type { ChildExit, Runner, RunningChild } from '../runners/runner.js'
 import type { ExitReason, NormalizedSpec, ProcessInfo, Status, SupervisorEvents } from '../types.js'
 import { setTimeoutOn } from '../util/timer.js'
-import { waitReady } from './readiness.js'
+import { readyAtSpawn, readySignal, waitReady } from './readiness.js'
 import { replace, type Replaced } from './replacement.js'
 import { Run } from './run.js'
 import {
@@ -68,6 +68,16 @@ export class ManagedProcess {
   /** Aborts the scheduled restart, if any. */
   #pendingRestart: AbortController | null = null
   readonly #waiters = new Waiters()
+  /** The current run gave its readiness signal (false: online only because listenTimeout ran out). */
+  #confirmedReady = false
+  /** Some run of this process gave its readiness signal: later runs are held to it (readiness.ts). */
+  #everConfirmed = false
+  /** Children a reload replaced that are still shutting down. */
+  readonly #retiring = new Set<Run>()
+  /** Exits of a reload's replacement while an old child was still shutting down (retried, not counted as crashes). */
+  #contended = 0
+  /** Runs started while an old child was still shutting down. */
+  readonly #startedBesideRetiring = new WeakSet<Run>()
 
   constructor(host: ProcessHost, spec: NormalizedSpec, id: number, instance: number) {
     this.#host = host
@@ -87,6 +97,10 @@ export class ManagedProcess {
   }
   get child(): RunningChild | null {
     return this.#run?.child ?? null
+  }
+  /** False while the process is online only because `listenTimeout` ran out before its readiness signal. */
+  get confirmedReady(): boolean {
+    return this.#confirmedReady || this.#status !== 'online'
   }
 
   // ------------------------------------------------------------ state
@@ -179,11 +193,38 @@ export class ManagedProcess {
     const readiness = await waitReady(run, this.spec)
     // an exit ended the launch (#onExit decided), or a stop took over
     if (!this.#inFlight(operation) || readiness === 'exited') return
-    if (readiness === 'ready') return this.#enter('online', NONE)
+    if (readiness === 'ready') return this.#online(run, true)
+    // never confirmed before: online anyway, flagged, as PM2 treats listen_timeout (readiness.ts)
+    if (!this.#everConfirmed) return this.#online(run, false)
     const stop = await this.#terminate('ready-timeout')
     if (stop && this.#inFlight(stop)) {
       this.#enter('errored', NONE, { error: new ReadyTimeoutError(this.spec.name, this.id, this.spec.listenTimeout) })
     }
+  }
+
+  /**
+   * Enters online with `run`; one not confirmed ready is announced with a
+   * `process:warning`, and confirmed should its signal come later.
+   */
+  #online(run: Run, confirmed: boolean): void {
+    this.#confirmedReady = confirmed
+    if (confirmed) this.#everConfirmed = true
+    this.#enter('online', NONE)
+    if (confirmed) return
+    const { waitReady, listenTimeout, mode } = this.spec
+    const signal = waitReady ? "sent no 'ready'" : 'did not listen'
+    const hint = waitReady
+      ? 'check that it calls process.send("ready"), or raise listen_timeout'
+      : 'a worker that serves no port runs as well in fork mode (--fork, exec_mode: fork)'
+    this.#emit('process:warning', {
+      code: 'not-confirmed-ready',
+      message: `${signal} within ${listenTimeout} ms (${mode} mode); online, not confirmed ready: ${hint}`,
+    })
+    void readySignal(run, this.spec).then(() => {
+      if (this.#run !== run) return
+      this.#confirmedReady = true
+      this.#everConfirmed = true
+    })
   }
 
   /** Spawns a child for this process, its output captured; not yet the process's (see #adopt). */
@@ -210,6 +251,7 @@ export class ManagedProcess {
   /** Makes `run` the process's own: its exit is the process's exit. */
   #adopt(run: Run): void {
     this.#run = run
+    if (this.#retiring.size > 0) this.#startedBesideRetiring.add(run)
     void run.child.exited.then((exit) => this.#onExit(run, exit))
   }
 
@@ -235,11 +277,13 @@ export class ManagedProcess {
       return // the stopper decides what comes next
     }
     const uptime = this.startedAt === null ? 0 : Date.now() - this.startedAt
+    // the exit ends a launch; a replacement in flight stays in flight: it decides at its end
+    const next = operation.kind === 'replace' ? operation : NONE
+    const besideRetiring = this.#retiring.size > 0 || this.#startedBesideRetiring.has(run)
+    if (besideRetiring && uptime < this.spec.minUptime) return this.#retryWhileRetiring(run, exit, next)
     const decision = decide({ ...exit, uptime }, this.#history, this.spec)
     debug('process %d (%s #%d): %s, decided %s', this.id, this.spec.name, this.instance, decision.reason, decision.action)
     this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: decision.reason, forced: run.forced })
-    // the exit ends a launch; a replacement in flight stays in flight: it decides at its end
-    const next = operation.kind === 'replace' ? operation : NONE
     if (decision.action === 'stop') {
       this.lastError = new ExitedError(this.spec.name, this.id, exit.code, exit.signal)
       this.#enter('stopped', next)
@@ -250,6 +294,49 @@ export class ManagedProcess {
       this.#history = decision.history
       this.restarts++
       this.#scheduleRestart(next, decision.delay, decision.history.attempt, decision.reason)
+    }
+  }
+
+  /**
+   * A reload's new child exited soon after its start while the child it
+   * replaced still shuts down: in fork mode the old one may still hold what
+   * the new one needs (its port: EADDRINUSE). Retried after a growing delay
+   * (100 ms doubling to 1 s), not counted towards maxRestarts, and at once
+   * when the old child has gone (#retiredChildGone).
+   */
+  #retryWhileRetiring(run: Run, exit: ChildExit, next: Operation): void {
+    this.#contended++
+    this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: 'crash', forced: run.forced })
+    this.restarts++
+    debug('process %d (%s #%d): exited while the old child still shuts down; retrying', this.id, this.spec.name, this.instance)
+    const delay = this.#retiring.size === 0 ? 0 : Math.min(1000, 100 * 2 ** (this.#contended - 1))
+    this.#scheduleRestart(next, delay, this.#contended, 'crash')
+  }
+
+  /** The last retired child has gone: a replacement waiting to retry starts now. */
+  #retiredChildGone(old: Run): void {
+    this.#retiring.delete(old)
+    if (this.#retiring.size > 0 || this.#contended === 0) return
+    if (this.#status === 'waiting-restart' && this.#operation.kind === 'none') this.launch()
+  }
+
+  /**
+   * After a reload whose new child had to be retried: resolves once the
+   * process has stayed online for `minUptime`; rejects with why it did not
+   * (a crash loop, an exit for good), so a reload never reports success
+   * with the app down.
+   */
+  async #untilStable(): Promise<void> {
+    for (;;) {
+      await this.untilOnline()
+      const run = this.#run
+      if (!run) continue
+      const left = Math.max(0, this.spec.minUptime - (Date.now() - run.startedAt))
+      const survived = await new Promise<boolean>((resolve) => {
+        run.after(left, () => resolve(true))
+        void run.child.exited.then(() => resolve(false))
+      })
+      if (survived) return
     }
   }
 
@@ -350,39 +437,62 @@ export class ManagedProcess {
     }
     const operation: ReplaceOperation = { kind: 'replace', restartDue: false }
     this.#hold(operation)
+    this.#contended = 0
     let replaced = false
     try {
-      return await replace(current, {
+      const { retired } = await replace(current, {
         id: this.id,
         spec: this.spec,
+        holdsToReadiness: this.#everConfirmed,
         spawn: async () => {
           const run = await this.#spawn()
           this.#emit('process:spawn', {}, run.child.pid)
           return run
         },
-        takeOver: (run) => {
+        takeOver: (run, confirmed) => {
           replaced = true
-          this.#takeOver(run)
+          this.#takeOver(run, confirmed)
         },
         retired: (run, exit) => {
           const { code, signal } = exit
           this.#emit('process:exit', { code, signal, reason: 'reload', forced: run.forced }, run.child.pid)
         },
       })
+      return { retired: this.#afterRetirement(current, retired) }
     } finally {
       if (!replaced) this.#rollBack(operation)
     }
   }
 
+  /**
+   * The old child's retirement; then, after retries of its replacement
+   * (#retryWhileRetiring) or when readiness was the mere spawn, until the
+   * process is stable.
+   */
+  async #afterRetirement(old: Run, retired: Promise<void>): Promise<void> {
+    if (!old.child.hasExited) {
+      this.#retiring.add(old)
+      if (this.#run) this.#startedBesideRetiring.add(this.#run)
+      void old.child.exited.then(() => this.#retiredChildGone(old))
+    }
+    await retired
+    if (this.#contended === 0 && !readyAtSpawn(this.spec)) return
+    try {
+      await this.#untilStable()
+    } finally {
+      this.#contended = 0
+    }
+  }
+
   /** The ready replacement becomes the process's run; a restart the old child's crash scheduled meanwhile is void. */
-  #takeOver(run: Run): void {
+  #takeOver(run: Run, confirmed: boolean): void {
     this.#cancelRestart()
     this.#adopt(run)
     this.startedAt = run.startedAt
     this.restarts++
     // the old child is gone (it crashed meanwhile): the replacement is a launch of the process
     if (this.#status !== 'online') this.#enter('launching', { kind: 'launch', spawned: Promise.resolve(run) })
-    this.#enter('online', NONE)
+    this.#online(run, confirmed)
   }
 
   /** A failed replacement leaves the process as it was, and carries out the restart an old child's crash asked for. */

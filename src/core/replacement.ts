@@ -15,10 +15,17 @@ import type { Run } from './run.js'
 export interface Incumbent {
   readonly id: number
   readonly spec: NormalizedSpec
+  /**
+   * True when the process has been confirmed ready before: then a
+   * replacement that is not ready within `listenTimeout` is rolled back.
+   * False (it never gave the signal: an app that never listens) lets a
+   * replacement as ready as the old one take over at the timeout.
+   */
+  readonly holdsToReadiness: boolean
   /** Spawns a new child for the process (output captured, `process:spawn` announced with its pid), not yet the process's own. */
   spawn(): Promise<Run>
-  /** Makes the ready replacement the process's run (announced `process:online`). */
-  takeOver(run: Run): void
+  /** Makes the ready replacement the process's run (announced `process:online`); `confirmed` is false when it took over at the timeout. */
+  takeOver(run: Run, confirmed: boolean): void
   /** Reports the retired child's exit (`process:exit`, reason `reload`, with its own pid). */
   retired(run: Run, exit: ChildExit): void
 }
@@ -33,8 +40,9 @@ export async function replace(current: Run, incumbent: Incumbent): Promise<Repla
   const { spec } = incumbent
   const next = await incumbent.spawn()
   const readiness = await waitReady(next, spec)
-  if (readiness !== 'ready') throw await rollBack(next, readiness, incumbent)
-  incumbent.takeOver(next)
+  const asReadyAsTheOld = readiness === 'timeout' && !incumbent.holdsToReadiness
+  if (readiness !== 'ready' && !asReadyAsTheOld) throw await rollBack(next, readiness, incumbent)
+  incumbent.takeOver(next, readiness === 'ready')
   // the old child crashed meanwhile: its exit was reported as the crash it was
   if (current.child.hasExited) return { retired: Promise.resolve() }
   const retired = current.stop(spec.killTimeout).then((exit) => incumbent.retired(current, exit))
@@ -42,7 +50,7 @@ export async function replace(current: Run, incumbent: Incumbent): Promise<Repla
 }
 
 /** Stops a replacement that did not get ready; returns the error to throw. */
-async function rollBack(next: Run, readiness: 'timeout' | 'exited', { id, spec }: Incumbent): Promise<Error> {
+async function rollBack(next: Run, readiness: 'ready' | 'timeout' | 'exited', { id, spec }: Incumbent): Promise<Error> {
   if (readiness === 'timeout') {
     await next.stop(spec.killTimeout)
     return new ReadyTimeoutError(spec.name, id, spec.listenTimeout)

@@ -28,6 +28,7 @@ export class Snapshots {
       cpu: running ? process.cpu : 0,
       memory: running ? process.memory : 0,
       logFiles,
+      confirmedReady: process.confirmedReady,
       watching: spec.watch !== false,
       sockets,
     }

@@ -3,6 +3,11 @@
  * with PM2's key names mapped onto tend's AppSpec and `env_<name>` blocks
  * merged for `--env <name>`. Unknown keys are errors with a suggestion; keys
  * PM2 knows that tend does not use come back as warnings.
+ *
+ * As PM2 reads them: a data file (.json, .json5, .yml, .yaml) is always an
+ * app declaration (an `apps` list, a bare list of apps, or one app object),
+ * never a script; and `instances` on a node app means cluster mode unless
+ * `exec_mode`/`mode` says fork.
  */
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -17,6 +22,13 @@ import type { AppSpec } from '../types.js'
 import { envBlockName, PM2_IGNORED_KEYS, PM2_KEY_MAP } from './pm2-keys.js'
 
 export const ECOSYSTEM_EXTENSIONS = ['.js', '.cjs', '.mjs', '.json', '.json5', '.yml', '.yaml'] as const
+/** Extensions that are data, never a script: such a file given to `start` is an app declaration or an error. */
+export const APP_FILE_EXTENSIONS = ['.json', '.json5', '.yml', '.yaml'] as const
+
+/** Is this a data file (.json, .json5, .yml, .yaml), which `start` always reads as apps and never runs? */
+export function isAppDataFile(path: string): boolean {
+  return (APP_FILE_EXTENSIONS as readonly string[]).includes(extname(path).toLowerCase())
+}
 
 export interface LoadOptions {
   /** Merge each app's `env_<name>` block over its `env`. */
@@ -36,19 +48,20 @@ const TOP_LEVEL_IGNORED = new Set(['deploy'])
 
 /**
  * Could this file be an ecosystem file? Data files with a known extension
- * are; a script only when its name or text says so (a server script must not
- * be executed just to look for `apps`).
+ * always are (the loader refuses one that declares no app); a script only
+ * when its name or text says so (a server script must not be executed just
+ * to look for `apps`).
  */
 export function looksLikeEcosystem(path: string): boolean {
   const ext = extname(path).toLowerCase()
   if (!(ECOSYSTEM_EXTENSIONS as readonly string[]).includes(ext)) return false
+  if (isAppDataFile(path)) return true
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch {
     return false
   }
-  if (ext === '.json' || ext === '.json5' || ext === '.yml' || ext === '.yaml') return /\bapps\b/.test(text)
   if (/(^|[.-])(ecosystem|process|pm2)([.-]|$)|\.config\.[cm]?js$/i.test(basename(path))) return /\bapps\b/.test(text)
   return /\bapps\b\s*:/.test(text) && /module\.exports|export\s+default/.test(text)
 }
@@ -117,6 +130,25 @@ function hintFor(key: string): string | undefined {
   return key.includes('_') ? (suggest(key, PM2_KEYS) ?? suggest(key, SPEC_KEYS)) : (suggest(key, SPEC_KEYS) ?? suggest(key, PM2_KEYS))
 }
 
+const NODE_SCRIPT = /\.[cm]?js$/i
+
+/**
+ * PM2's mode rule: `instances` on a node app with no `exec_mode`/`mode`
+ * means cluster mode (PM2 puts such an app in cluster_mode, even with
+ * `instances: 1`). An app run by another interpreter stays in fork mode, as
+ * in PM2. The library's own default, for specs given to `start()` directly,
+ * stays fork: there `mode` is always what the spec says.
+ */
+function applyPm2ModeRule(spec: Record<string, unknown>): void {
+  if (spec.instances === undefined || spec.mode !== undefined) return
+  const { interpreter, script } = spec
+  const byNode =
+    interpreter === undefined
+      ? typeof script === 'string' && (NODE_SCRIPT.test(script) || extname(script) === '')
+      : typeof interpreter === 'string' && /(^|\/)node(js)?$/.test(interpreter)
+  if (byNode) spec.mode = 'cluster'
+}
+
 /** Maps one PM2-style app onto an AppSpec. */
 export function mapApp(raw: unknown, where: string, options: { env?: string; baseDir: string }, warnings: string[]): AppSpec {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new InvalidSpecError(`${where} is not an object`)
@@ -162,6 +194,7 @@ export function mapApp(raw: unknown, where: string, options: { env?: string; bas
       spec.env = { ...base, ...(block as Record<string, unknown>) }
     }
   }
+  applyPm2ModeRule(spec)
   const cwd = typeof spec.cwd === 'string' ? spec.cwd : undefined
   spec.cwd = cwd === undefined ? options.baseDir : isAbsolute(cwd) ? cwd : resolve(options.baseDir, cwd)
   return spec as unknown as AppSpec
@@ -181,7 +214,15 @@ export async function loadEcosystem(file: string, options: LoadOptions = {}): Pr
       if (key === 'apps' || key === 'default' || key === '__esModule') continue
       warnings.push(TOP_LEVEL_IGNORED.has(key) ? `"${key}" is ignored (tend has no ${key} command)` : `top-level key "${key}" is ignored`)
     }
-  } else throw new InvalidSpecError(`${path} has no "apps" array`)
+  } else if (raw !== null && typeof raw === 'object' && ('script' in raw || 'exec' in raw)) {
+    list = [raw] // one app object, as PM2 accepts
+  } else {
+    throw new InvalidSpecError(
+      `${path} declares no app: expected an "apps" list, a list of apps, or one app object with "script"${
+        raw === null || typeof raw !== 'object' ? `, got ${raw === null ? 'null' : typeof raw}` : ''
+      }`,
+    )
+  }
   const baseDir = dirname(path)
   let apps = (list as unknown[]).map((app, index) => mapApp(app, `apps[${index}]`, { env: options.env, baseDir }, warnings))
   if (

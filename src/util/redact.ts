@@ -8,8 +8,11 @@ const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:)([^@\s]+)(@)/i
 
 export const REDACTED = '[redacted]'
 
+/** Names that match SECRET_KEY but are no secret: the shell's working directories. */
+const NOT_SECRET = new Set(['PWD', 'OLDPWD'])
+
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key)
+  return !NOT_SECRET.has(key) && SECRET_KEY.test(key)
 }
 
 /** The value as tend shows it: redacted whole under a secret-looking name, else with any URL password hidden. */

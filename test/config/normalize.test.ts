@@ -104,6 +104,19 @@ describe('normalizeSpec', () => {
     expect(error.message).toContain('did you mean "instances"?')
     expect(invalid({ script, kill_timeout: 5 }).message).toContain('did you mean "killTimeout"?')
     expect(invalid({ script, zzzzzzzz: 1 }).message).not.toContain('did you mean')
+    // a swap of two letters is one typo; a short word two edits away is no typo
+    expect(invalid({ script, nmae: 'x' }).message).toContain('did you mean "name"?')
+    expect(invalid({ script, max: 2 }).message).not.toContain('did you mean')
+  })
+
+  it('refuses a .ts script that plain node cannot run, with the two ways that work', () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'app.ts'), 'const port: number = 3000\n')
+    const error = invalid({ script: join(dir, 'app.ts') })
+    expect(error.option).toBe('script')
+    expect(error.message).toContain("interpreter: 'tsx'")
+    expect(error.message).toContain("interpreterArgs: ['--import', 'tsx']")
+    expect(() => normalizeSpec({ script: join(dir, 'app.ts'), interpreterArgs: ['--import', 'tsx'] }, context)).not.toThrow()
   })
 
   it('accepts paths with spaces and unicode', () => {

@@ -114,8 +114,66 @@ describe('ecosystem files', () => {
     const dir = tempDir()
     expect(looksLikeEcosystem(write(dir, 'server.js', `require('http').createServer().listen(3000)\n`))).toBe(false)
     expect(looksLikeEcosystem(write(dir, 'apps.js', `module.exports = { apps: [] }\n`))).toBe(true)
-    expect(looksLikeEcosystem(write(dir, 'data.json', `{ "name": "x" }\n`))).toBe(false)
+    // a data file is always read as apps (and refused when it declares none), never run
+    expect(looksLikeEcosystem(write(dir, 'data.json', `{ "name": "x" }\n`))).toBe(true)
     expect(looksLikeEcosystem(write(dir, 'run.sh', `echo apps\n`))).toBe(false)
+  })
+
+  it.each([
+    ['app.json', `{ "name": "one", "script": "a.js" }`, ['one']],
+    ['apps.json', `[{ "name": "one", "script": "a.js" }, { "name": "two", "script": "b.js" }]`, ['one', 'two']],
+    ['apps.yml', `- name: one\n  script: a.js\n- name: two\n  script: b.js\n`, ['one', 'two']],
+  ])('reads %s without the word apps: one app object or a bare list, as PM2 does', async (name, text, names) => {
+    const dir = tempDir()
+    const { apps } = await loadEcosystem(write(dir, name, text))
+    expect(apps.map((app) => app.name)).toEqual(names)
+  })
+
+  it.each([
+    ['data.json', `{ "name": "x" }`],
+    ['list.yaml', `just a string\n`],
+    ['null.json', `null`],
+  ])('refuses %s, which declares no app, with a clear error', async (name, text) => {
+    const dir = tempDir()
+    await expect(loadEcosystem(write(dir, name, text))).rejects.toThrow(
+      /declares no app: expected an "apps" list, a list of apps, or one app object/,
+    )
+  })
+
+  it('suggests only close matches: max is no typo of pmx', async () => {
+    const dir = tempDir()
+    const error = await loadEcosystem(write(dir, 'process.json', `{ apps: [{ name: 'a', script: 'a.js', max: 2 }] }`)).catch(
+      (e: Error) => e,
+    )
+    expect((error as Error).message).toMatch(/^Unknown option "max" in app "a"$/)
+  })
+
+  it('applies PM2 mode rule: instances on a node app means cluster unless exec_mode says fork', async () => {
+    const dir = tempDir()
+    const path = write(
+      dir,
+      'process.yml',
+      [
+        'apps:',
+        '  - { name: a, script: a.js, instances: 4 }',
+        '  - { name: b, script: b.js, instances: 1 }',
+        '  - { name: c, script: c.js, instances: 2, exec_mode: fork }',
+        '  - { name: d, script: d.sh, instances: 2 }',
+        '  - { name: e, script: e.js }',
+        '  - { name: f, script: f.py, interpreter: python3, instances: 2 }',
+        '  - { name: g, script: bin/www, instances: 2 }',
+      ].join('\n'),
+    )
+    const { apps } = await loadEcosystem(path)
+    expect(apps.map((app) => [app.name, app.mode])).toEqual([
+      ['a', 'cluster'],
+      ['b', 'cluster'],
+      ['c', 'fork'],
+      ['d', undefined],
+      ['e', undefined],
+      ['f', undefined],
+      ['g', 'cluster'],
+    ])
   })
 })
 

@@ -23,6 +23,10 @@ describe('redactValue', () => {
     ['KEYBOARD', 'qwerty', 'qwerty'],
     ['PORT', '3000', '3000'],
     ['NODE_ENV', 'production', 'production'],
+    // the shell's working directories are no secret, though "pwd" looks like one
+    ['PWD', '/srv/app', '/srv/app'],
+    ['OLDPWD', '/home/me', '/home/me'],
+    ['DB_PWD', 'p', REDACTED],
   ])('%s=%s is shown as %s', (key, value, shown) => {
     expect(redactValue(key, value)).toBe(shown)
   })

@@ -12,7 +12,12 @@ export async function runDaemon(options: { resurrect?: boolean; metricsPort?: st
   const endpoint = metricsEndpoint(options, process.env)
   // Loaded here, not at the top: every other verb is a client and needs none of the Supervisor.
   const { startDaemon } = await import('../daemon/daemon.js')
-  const daemon = await startDaemon({ home: home() })
+  // TEND_DAEMON_INHERIT_ENV=NAME,NAME: the daemon's own variables that every app inherits (none by default).
+  const inheritEnv = (process.env.TEND_DAEMON_INHERIT_ENV ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean)
+  const daemon = await startDaemon({ home: home(), inheritEnv })
   let open = true
   void daemon.closed.then(() => (open = false))
   const metricsServer = endpoint ? await serveDaemonMetrics(daemon.supervisor, endpoint, () => open) : null

@@ -13,6 +13,8 @@ export interface DescribeOptions {
   readonly color?: boolean
   /** The daemon's record of the process's last exit, when it has one. */
   readonly lastExit?: LastExit
+  /** The complete environment the process runs with (Supervisor.environment()), shown by `env` instead of the spec's. */
+  readonly environment?: Readonly<Record<string, string>>
 }
 
 const ms = (value: number): string => (value % 1000 === 0 && value >= 1000 ? `${value / 1000} s` : `${value} ms`)
@@ -84,12 +86,18 @@ export function describeProcess(info: ProcessDescription, options: DescribeOptio
     ],
   ]
   if (spec.waitReady) rows.push(['readiness', `waits for 'ready', up to ${ms(spec.listenTimeout)}`])
+  if (info.confirmedReady === false)
+    rows.push([
+      'ready',
+      `not confirmed: online because listen_timeout (${ms(spec.listenTimeout)}) ran out before it listened or sent 'ready'`,
+    ])
   rows.push(...triggerLines(spec))
   const ports = portsText(info)
   if (ports) rows.push(['ports', ports])
   for (const [stream, path] of Object.entries(info.logFiles)) rows.push([`log ${stream}`, String(path)])
   if (Object.keys(info.logFiles).length === 0) rows.push(['logs', 'no files (memory only)'])
-  const env = Object.entries(spec.env).sort(([a], [b]) => a.localeCompare(b))
+  // with the daemon's environment() (describe --env), the complete environment the process runs with
+  const env = Object.entries(options.environment ?? spec.env).sort(([a], [b]) => a.localeCompare(b))
   if (!options.env) rows.push(['env', `${env.length} variable(s); --env shows them (secret-looking values as [redacted])`])
 
   const width = Math.max(...rows.map(([key]) => key.length))

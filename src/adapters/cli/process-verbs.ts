@@ -7,6 +7,7 @@ import type { SupervisorClient } from '../rpc/client.js'
 import { CliError, home, isMissingMethod, parseTarget, report, usageError, warn, withDaemon } from './context.js'
 import { specFromFlags } from './start-options.js'
 import { processTable } from './format.js'
+import { startOver, updateEnvOption } from './apply-verbs.js'
 
 export interface StartOptions {
   readonly name?: string
@@ -25,8 +26,20 @@ export interface StartOptions {
   readonly cwd?: string
   readonly silent?: boolean
   readonly json?: boolean
+  /** Replace an app of the same name that runs another script (PM2's -f). */
+  readonly force?: boolean
+  /** Refuse a script: only an ecosystem file will do (apply, startOrRestart…). */
+  readonly ecosystemOnly?: boolean
   /** The flags of START_FLAGS, by attribute name. */
   readonly [flag: string]: unknown
+}
+
+/** Does `start` read this file as apps (an ecosystem file) rather than run it? */
+export async function isEcosystemFile(file: string): Promise<boolean> {
+  const path = resolve(file)
+  const { isAppDataFile, looksLikeEcosystem } = await import('../../ecosystem/load.js')
+  // A data file is an app declaration or an error, never a script to run.
+  return isAppDataFile(path) || (existsSync(path) && looksLikeEcosystem(path))
 }
 
 const NODE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs'])
@@ -54,20 +67,24 @@ function sharedFields(options: StartOptions, name: string | undefined): Record<s
 export async function specsForStart(file: string, args: readonly string[], options: StartOptions): Promise<AppSpec[]> {
   const path = resolve(file)
   // Loaded here: the ecosystem loader (YAML, JSON5) is for start alone, not for ls.
-  const { loadEcosystem, looksLikeEcosystem } = await import('../../ecosystem/load.js')
+  const { loadEcosystem } = await import('../../ecosystem/load.js')
   let specs: AppSpec[]
-  if (existsSync(path) && looksLikeEcosystem(path)) {
+  if (await isEcosystemFile(file)) {
     const ecosystem = await loadEcosystem(path, { env: options.env, only: options.only?.split(',').map((name) => name.trim()) })
     for (const warning of ecosystem.warnings) warn(`${path}: ${warning}`)
     // Flags given on the command line override the file's keys, for every app.
     specs = ecosystem.apps.map((spec) => ({ ...spec, ...sharedFields(options, spec.name) }))
   } else {
+    if (options.ecosystemOnly)
+      throw usageError(`${file} is not an ecosystem file (.js, .cjs, .mjs with apps, or .json, .json5, .yml, .yaml)`)
     if (options.env || options.only) throw usageError(`--env and --only apply to ecosystem files; ${file} is a script`)
     const interpreter = options.interpreter
+    // --interpreter none runs a command: one not in the cwd is looked up on PATH, as a shell would.
+    const fromPath = interpreter === 'none' && !file.includes('/') && !existsSync(path)
     const isNode = interpreter === undefined ? NODE_EXTENSIONS.has(extname(path).toLowerCase()) : interpreter === 'node'
     const name = options.name ?? basename(path, extname(path))
     const spec: Record<string, unknown> = {
-      script: path,
+      script: fromPath ? file : path,
       cwd: options.cwd ? resolve(options.cwd) : process.cwd(),
       args: [...args],
       ...sharedFields(options, name),
@@ -88,36 +105,18 @@ export async function specsForStart(file: string, args: readonly string[], optio
 
 export async function start(file: string, args: readonly string[], options: StartOptions): Promise<void> {
   const specs = await specsForStart(file, args, options)
-  await withDaemon(async (client) => {
-    const existing = new Set((await client.list()).map((info) => info.name))
-    const fresh = specs.filter((spec) => spec.name === undefined || !existing.has(spec.name))
-    const again = specs.filter((spec) => spec.name !== undefined && existing.has(spec.name)).map((spec) => spec.name!)
-    const acted: ProcessInfo[] = []
-    // An app that already runs is restarted, as PM2's start does.
-    if (again.length > 0) acted.push(...(await client.restart(again)))
-    if (fresh.length > 0) acted.push(...(await startReportingFailures(client, fresh)))
-    if (!options.silent) report(options.json, acted, () => processTable(acted))
-  })
-}
-
-/** A failed start leaves errored processes listed; say which before the error line. */
-async function startReportingFailures(client: SupervisorClient, specs: AppSpec[]): Promise<ProcessInfo[]> {
-  try {
-    return await client.start(specs)
-  } catch (error) {
-    const names = new Set(specs.map((spec) => spec.name))
-    const errored = (await client.list()).filter((info) => names.has(info.name) && info.status === 'errored')
-    if (errored.length > 0)
-      warn(`errored: ${errored.map((info) => `${info.name} (id ${info.id})`).join(', ')}; see tend describe / tend logs`)
-    throw error
-  }
+  const fromEcosystem = await isEcosystemFile(file)
+  await withDaemon((client) =>
+    startOver(client, specs, { fromEcosystem, force: options.force, json: options.json, silent: options.silent }),
+  )
 }
 
 type TargetVerb = 'stop' | 'restart' | 'reload' | 'delete'
 
-export async function targetVerb(verb: TargetVerb, target: string, options: { json?: boolean }): Promise<void> {
+export async function targetVerb(verb: TargetVerb, target: string, options: { json?: boolean; updateEnv?: boolean }): Promise<void> {
+  const extra = verb === 'restart' || verb === 'reload' ? updateEnvOption(options.updateEnv) : undefined
   await withDaemon(async (client) => {
-    const acted = await call<ProcessInfo[]>(client, verb, [parseTarget(target)])
+    const acted = await call<ProcessInfo[]>(client, verb, extra ? [parseTarget(target), extra] : [parseTarget(target)])
     report(options.json, acted, () => {
       const done = { stop: 'stopped', restart: 'restarted', reload: 'reloaded', delete: 'deleted' }[verb]
       return verb === 'delete' ? `${done} ${acted.length} process(es)` : processTable(acted)

@@ -5,6 +5,7 @@ import * as daemonVerbs from './daemon-verbs.js'
 import { dashboardCommand } from './dashboard-verb.js'
 import { monitCommand } from './monit-verb.js'
 import * as processVerbs from './process-verbs.js'
+import { registerApplyVerbs } from './apply-verbs-program.js'
 import * as reportVerbs from './report-verbs.js'
 import { controlVerbs } from './control-verbs.js'
 import { inspectVerbs } from './inspect-verbs.js'
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
     .option('-l, --log [path]', 'one file for stdout and stderr (TEND_HOME/logs/<name>.log without a path)')
     .option('--cwd <dir>', 'working directory of the app')
     .option('-s, --silent', 'print nothing on success')
+    .option('-f, --force', 'replace an app of the same name that runs another script')
     .addOption(json())
   for (const option of startFlagOptions()) start.addOption(option)
   start.action((file: string, args: string[], options: processVerbs.StartOptions) => processVerbs.start(file, args, options))
@@ -58,9 +60,12 @@ export function buildProgram(): Command {
       .description(`${what} processes: an id, app name, namespace, 'all', or a comma-separated list`)
       .argument('<target>')
       .addOption(json())
-      .action((target: string, options: { json?: boolean }) => processVerbs.targetVerb(verb, target, options))
+    if (verb === 'restart' || verb === 'reload')
+      command.option('-a, --update-env', "merge this shell's environment over the app's (as PM2)")
+    command.action((target: string, options: { json?: boolean; updateEnv?: boolean }) => processVerbs.targetVerb(verb, target, options))
     if (verb === 'delete') command.alias('del')
   }
+  registerApplyVerbs(program)
 
   program
     .command('scale')
@@ -85,7 +90,7 @@ export function buildProgram(): Command {
     .aliases(['show', 'info', 'desc'])
     .description('status, restarts, last exit, policy, triggers and log files of the processes of a target')
     .argument('<target>')
-    .option('--env', 'also print the environment (secret-looking values as [redacted])')
+    .option('--env', 'also print the complete environment each process runs with (secret-looking values as [redacted])')
     .addOption(noColor())
     .addOption(json())
     .action((target: string, options: { json?: boolean; env?: boolean; color?: boolean }) => reportVerbs.describe(target, options))

@@ -1,5 +1,5 @@
 /** The verbs that report: list (ls, l, ps, status), describe (show, info, desc). */
-import type { ProcessInfo } from '../../types.js'
+import type { ProcessDescription, ProcessInfo } from '../../types.js'
 import type { SupervisorClient } from '../rpc/client.js'
 import type { LastExit } from '../daemon/last-exits.js'
 import { isMissingMethod, out, parseTarget, report, usageError, withDaemon } from './context.js'
@@ -37,18 +37,33 @@ async function lastExits(client: SupervisorClient, processes: readonly ProcessIn
   }
 }
 
+/** The complete environment of each process, as the daemon computes it (an older daemon has none: the spec's env is shown). */
+async function environmentsOf(client: SupervisorClient, target: string): Promise<Record<number, Record<string, string>>> {
+  try {
+    return Object.fromEntries((await client.environment(parseTarget(target))).map((entry) => [entry.id, { ...entry.env }]))
+  } catch (error) {
+    if (isMissingMethod(error)) return {}
+    throw error
+  }
+}
+
 export async function describe(target: string, options: { json?: boolean; env?: boolean; color?: boolean }): Promise<void> {
   await withDaemon(async (client) => {
     const processes = await client.describe(parseTarget(target))
     const exits = await lastExits(client, processes)
-    if (options.json) return out(JSON.stringify(processes.map((info) => ({ ...info, lastExit: exits[info.id] ?? null }))))
+    const environments = options.env ? await environmentsOf(client, target) : {}
+    const extra = (info: ProcessDescription) => (options.env ? { environment: environments[info.id] ?? info.spec.env } : {})
+    if (options.json) return out(JSON.stringify(processes.map((info) => ({ ...info, lastExit: exits[info.id] ?? null, ...extra(info) }))))
     const fromInside = await appSection(client, processes)
     report(
       false,
       processes,
       () =>
-        processes.map((info) => describeProcess(info, { env: options.env, color: options.color, lastExit: exits[info.id] })).join('\n\n') +
-        fromInside,
+        processes
+          .map((info) =>
+            describeProcess(info, { env: options.env, color: options.color, lastExit: exits[info.id], environment: environments[info.id] }),
+          )
+          .join('\n\n') + fromInside,
     )
   })
 }

@@ -19,6 +19,19 @@ export interface DaemonOptions {
   readonly home: string
   /** Metrics sampling interval for the Supervisor. @default 1000 */
   readonly metricsInterval?: number
+  /**
+   * Names of the daemon's own environment variables every app inherits
+   * (under the env the starting CLI sends, and the spec's). Nothing else of
+   * the daemon's environment reaches an app. @default []
+   */
+  readonly inheritEnv?: readonly string[]
+}
+
+/** The part of the daemon's environment apps inherit: only the names asked for. */
+export function inheritedEnv(names: readonly string[], env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const picked: Record<string, string> = {}
+  for (const name of names) if (env[name] !== undefined) picked[name] = env[name]
+  return picked
 }
 
 export interface Daemon extends AsyncDisposable {
@@ -58,7 +71,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     throw new DaemonError(paths.home, `A tend daemon (pid ${other}) already runs for ${paths.home}`)
   }
   const { log, stream } = openLog(paths.daemonLog)
-  const supervisor = new Supervisor({ home: paths.home, metricsInterval: options.metricsInterval ?? 1000 })
+  // Apps get the environment of the CLI that starts them (it sends it with the specs), never the
+  // daemon's: a variable of the shell that happened to launch the daemon must not reach later apps.
+  const supervisor = new Supervisor({
+    home: paths.home,
+    metricsInterval: options.metricsInterval ?? 1000,
+    env: inheritedEnv(options.inheritEnv ?? []),
+  })
   const lastExits = new LastExits()
   supervisor.on('process:exit', (event) => {
     const { process: info, code, signal, reason } = event

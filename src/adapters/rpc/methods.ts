@@ -21,6 +21,8 @@ export const SUPERVISOR_METHODS = {
   waitFor: 3,
   flushLogs: 2,
   reopenLogs: 1,
+  apply: 2,
+  environment: 1,
   metrics: 1,
   prometheus: 0,
   invoke: 4,
@@ -42,5 +44,7 @@ export const REQUIRED_PARAMS: Readonly<Partial<Record<SupervisorMethod, number>>
   sendLine: 2,
   reset: 1,
   waitFor: 2,
+  apply: 1,
+  environment: 1,
   invoke: 2,
 }

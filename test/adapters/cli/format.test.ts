@@ -31,6 +31,7 @@ function info(fields: Omit<Partial<ProcessDescription>, 'spec'> & { spec?: Parti
     memory: 0,
     logFiles: { out: '/h/logs/api-0-out.log', err: '/h/logs/api-0-err.log' },
     watching: normalized.watch !== false,
+    confirmedReady: true,
     sockets: [],
     spec: normalized,
     ...rest,
