@@ -28,8 +28,9 @@ export type Readiness = 'ready' | 'timeout' | 'exited'
  * it says nothing of whether the app came up, so a reload also waits for
  * the new child to outlive `minUptime` before it reports success.
  */
-export function readyAtSpawn(spec: Pick<NormalizedSpec, 'waitReady' | 'mode'>): boolean {
-  return !spec.waitReady && spec.mode === 'fork'
+export function readyAtSpawn(spec: Pick<NormalizedSpec, 'waitReady' | 'mode' | 'listen'>): boolean {
+  // With held sockets (`listen`) the signal is the adoption of a socket (src/sockets/readiness.ts), not the spawn.
+  return !spec.waitReady && spec.mode === 'fork' && spec.listen.length === 0
 }
 
 /** The signal alone, however late: what confirms a child that went online by the timeout. */

@@ -50,7 +50,8 @@ describe('listen: sockets held by the supervisor', () => {
     const { port } = info!.sockets[0]!
     expect(info!.sockets).toEqual([{ name: `port-${port}`, host: LOOPBACK, port, fd: 3 }])
     await waitForHttp(port)
-    const load = startLoad(port, { concurrency: 3 })
+    // bounded in count, with room for 20 reloads on a fast machine (the default 200,000 can run out first)
+    const load = startLoad(port, { concurrency: 3, maxRequests: 2_000_000 })
     await until(() => load.completed() >= 20, { message: 'the load to get going' })
     const pids = new Set<number>([info!.pid!])
     for (let i = 0; i < 20; i++) {

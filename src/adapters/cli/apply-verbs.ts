@@ -53,8 +53,15 @@ export function describeApplied(result: AppliedApp, dryRun = false): string {
 
 function failIfAnyFailed(results: readonly AppliedApp[]): void {
   const failed = results.filter((result) => result.error)
-  if (failed.length > 0)
-    throw new CliError(`apply failed for ${failed.map((result) => `${result.name} (${result.error!.code})`).join(', ')}`)
+  if (failed.length === 0) return
+  // One failure keeps its own code and message (TEND_ERR_LISTEN, TEND_ERR_READY_TIMEOUT…); several are named in one line.
+  if (failed.length === 1) {
+    const [{ name, error }] = failed as [AppliedApp & { error: { code: string; message: string } }]
+    throw Object.assign(new Error(`${name}: ${error.message}`), { code: error.code })
+  }
+  throw new CliError(
+    `apply failed for ${failed.map((result) => `${result.name} (${result.error!.code}: ${result.error!.message})`).join(', ')}`,
+  )
 }
 
 export interface ApplyVerbOptions {

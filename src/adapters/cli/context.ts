@@ -83,6 +83,8 @@ export function report(json: boolean | undefined, data: unknown, text: () => str
 export function errorCode(error: unknown): string {
   if (error instanceof TendError) return error.code
   const errno = (error as { code?: unknown } | null)?.code
+  // A tend error carried as data (an apply result, an RPC outcome) keeps its code.
+  if (typeof errno === 'string' && /^TEND_ERR_[A-Z_]+$/.test(errno)) return errno
   return typeof errno === 'string' && /^E[A-Z]+$/.test(errno) ? `TEND_ERR_CLI, ${errno}` : 'TEND_ERR_CLI'
 }
 
