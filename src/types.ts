@@ -22,6 +22,8 @@ export type ExitReason =
   | 'watch'
   | 'ready-timeout'
   | 'delete'
+  /** A liveness or startup probe failed `failureThreshold` times in a row (see `probes`). */
+  | 'unhealthy'
 
 /** A size: bytes as a number, or a string with K, M or G (powers of 1024). */
 export type Size = number | `${number}` | `${number}${'K' | 'M' | 'G' | 'k' | 'm' | 'g' | 'KB' | 'MB' | 'GB'}`
@@ -146,6 +148,87 @@ export interface AppSpec {
   readonly disableLogs?: boolean
   /** Size-based rotation of every log file of the app; `false` turns it off. @default { maxSize: '10M', maxFiles: 10 } */
   readonly rotate?: RotateOptions | boolean
+  /** Health probes: startup, readiness and liveness. See docs/health-and-dependencies.md. */
+  readonly probes?: ProbesSpec
+}
+
+/** What one probe checks: an HTTP GET, a TCP connect, a command's exit code, or a line of output. */
+export type ProbeCheckSpec =
+  | {
+      readonly http: {
+        readonly path?: string
+        readonly port?: number
+        readonly host?: string
+        readonly expectStatus?: number | readonly number[]
+      }
+    }
+  | { readonly tcp: { readonly port?: number; readonly host?: string } }
+  | { readonly exec: { readonly command: string; readonly args?: readonly string[] } }
+  /** Passes once a line of stdout or stderr matches (startup and readiness only). */
+  | { readonly logLine: string | RegExp }
+
+/** One probe with its timing; defaults as Kubernetes: interval 10 s, timeout 1 s, failureThreshold 3, successThreshold 1. */
+export type ProbeSpec = ProbeCheckSpec & {
+  /** Wait before the first check. @default 0 */
+  readonly initialDelay?: Duration
+  /** @default '10s' */
+  readonly interval?: Duration
+  /** A check that takes longer fails. @default '1s' */
+  readonly timeout?: Duration
+  /** Consecutive failures that make the probe fail. @default 3 */
+  readonly failureThreshold?: number
+  /** Consecutive successes that make it pass again (readiness only; 1 for the others). @default 1 */
+  readonly successThreshold?: number
+}
+
+export interface ProbesSpec {
+  /** Gates the others; failing it stops the instance as an unstable start (then the restart policy decides). */
+  readonly startup?: ProbeSpec
+  /** The instance is `online` only once it passes; a later failure keeps it running with `health.ready: false`. */
+  readonly readiness?: ProbeSpec
+  /** `failureThreshold` consecutive failures restart the instance with reason `unhealthy`. */
+  readonly liveness?: ProbeSpec
+}
+
+/** A probe's check after validation. */
+export type NormalizedProbeCheck =
+  | {
+      readonly kind: 'http'
+      readonly host: string
+      readonly port: number | null
+      readonly path: string
+      readonly expectStatus: readonly number[] | null
+    }
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number | null }
+  | { readonly kind: 'exec'; readonly command: string; readonly args: readonly string[] }
+  | { readonly kind: 'logLine'; readonly pattern: RegExp }
+
+export interface NormalizedProbe {
+  readonly check: NormalizedProbeCheck
+  readonly initialDelay: number
+  readonly interval: number
+  readonly timeout: number
+  readonly failureThreshold: number
+  readonly successThreshold: number
+}
+
+export interface NormalizedProbes {
+  readonly startup: NormalizedProbe | null
+  readonly readiness: NormalizedProbe | null
+  readonly liveness: NormalizedProbe | null
+}
+
+/** What the probes of a process last found (`ProcessInfo.health`, on apps with probes). */
+export interface ProcessHealth {
+  readonly status: 'unknown' | 'healthy' | 'unhealthy'
+  /** Passed its readiness probe (and is not failing it since); true without a readiness probe once started. */
+  readonly ready: boolean
+  /** The largest run of consecutive failures among the probes now running. */
+  readonly consecutiveFailures: number
+  /** ms since the epoch of the last check, or null before the first. */
+  readonly lastCheckAt: number | null
+  /** Why the last failed check failed, or null. */
+  readonly lastError: string | null
 }
 
 /** Built-in log rotation: rename-and-reopen when a file would grow past `maxSize`. */
@@ -216,6 +299,8 @@ export interface NormalizedSpec extends NormalizedLogOptions {
   readonly listenTimeout: number
   readonly instanceVar: string
   readonly incrementVar: string | null
+  /** Null when the spec has no probes. */
+  readonly probes: NormalizedProbes | null
 }
 
 /** Absolute paths of a process's log files, where it has any. */
@@ -255,6 +340,8 @@ export interface ProcessInfo {
   /** Resident memory in bytes, from the last metrics sample. */
   readonly memory: number
   readonly logFiles: LogFiles
+  /** What its probes last found; only on apps with `probes`. */
+  readonly health?: ProcessHealth
   /** The spec, frozen, with secret-looking env values redacted. */
   readonly spec: NormalizedSpec
 }
@@ -323,6 +410,10 @@ export interface ProcessExceptionEvent extends ProcessEvent {
   readonly error: { readonly name: string; readonly message: string; readonly stack?: string }
 }
 
+export interface ProcessHealthEvent extends ProcessEvent {
+  readonly health: ProcessHealth
+}
+
 export interface LogEvent {
   readonly process: ProcessInfo
   readonly line: string
@@ -351,6 +442,8 @@ export interface SupervisorEvents {
   'process:stopped': (event: ProcessEvent) => void
   'process:message': (event: ProcessMessageEvent) => void
   'process:exception': (event: ProcessExceptionEvent) => void
+  /** The health status or readiness of a process with probes changed. */
+  'process:health': (event: ProcessHealthEvent) => void
   'log:out': (event: LogEvent) => void
   'log:err': (event: LogEvent) => void
   metrics: (event: MetricsEvent) => void

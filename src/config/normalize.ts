@@ -8,6 +8,7 @@ import { constants as osConstants } from 'node:os'
 import { statSync } from 'node:fs'
 import { basename, extname, isAbsolute, resolve } from 'node:path'
 import { InvalidSpecError } from '../errors.js'
+import { normalizeProbes } from '../health/probe-options.js'
 import { normalizeLogOptions } from '../logs/log-options.js'
 import { normalizeBackoff } from '../restart/backoff-options.js'
 import { normalizeCron } from '../triggers/cron-options.js'
@@ -149,6 +150,7 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
     instanceVar,
     incrementVar,
     ...normalizeLogOptions(v, cwd),
+    probes: normalizeProbes(v, env.PORT ?? context.env.PORT),
   }
   if (normalized.shutdownWithMessage && !normalized.isNode) {
     v.problem('shutdownWithMessage', 'needs an IPC channel, which only node scripts have')

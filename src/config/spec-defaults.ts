@@ -44,6 +44,8 @@ export const SPEC_DEFAULTS = {
   logType: 'text',
   disableLogs: false,
   rotate: true,
+  // health
+  probes: undefined,
 } as const
 
 /** The name of a top-level spec option. */

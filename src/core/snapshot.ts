@@ -29,6 +29,7 @@ export class Snapshots {
       cpu: running ? process.cpu : 0,
       memory: running ? process.memory : 0,
       logFiles,
+      ...(process.health ? { health: process.health } : {}),
       spec: redacted,
     }
   }

@@ -47,13 +47,31 @@ export function processTable(processes: readonly ProcessInfo[]): string {
       info.namespace,
       info.mode,
       info.pid === null ? '-' : String(info.pid),
-      info.status,
+      statusCell(info),
       String(info.restarts),
       formatDuration(info.uptime),
       `${Math.round(info.cpu)}%`,
       formatBytes(info.memory),
     ]),
   )
+}
+
+/** The status, with what the probes say when they disagree with it: `online (not ready)`, `online (unhealthy)`. */
+function statusCell(info: ProcessInfo): string {
+  const { health } = info
+  if (!health || info.status !== 'online') return info.status
+  if (health.status === 'unhealthy') return `${info.status} (unhealthy)`
+  return health.ready ? info.status : `${info.status} (not ready)`
+}
+
+/** `tend describe`'s health line: status, readiness, failures in a row, the last failure. */
+function healthCell(info: ProcessInfo): string {
+  const { health } = info
+  if (!health) return '-'
+  const checked = health.lastCheckAt === null ? 'not checked yet' : `checked ${new Date(health.lastCheckAt).toISOString()}`
+  const failing = health.consecutiveFailures > 0 ? `, ${health.consecutiveFailures} failures in a row` : ''
+  const last = health.lastError ? ` (last: ${health.lastError})` : ''
+  return `${health.status}, ${health.ready ? 'ready' : 'not ready'}${failing}, ${checked}${last}`
 }
 
 /** `tend describe`: one block of key/value lines per process. */
@@ -66,6 +84,7 @@ export function describeProcess(info: ProcessInfo): string {
     ['instance', String(info.instance)],
     ['mode', info.mode],
     ['status', info.status],
+    ['health', healthCell(info)],
     ['pid', info.pid === null ? '-' : String(info.pid)],
     ['restarts', `${info.restarts} (unstable in a row: ${info.unstableRestarts})`],
     ['uptime', formatDuration(info.uptime)],

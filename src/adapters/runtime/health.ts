@@ -71,10 +71,10 @@ function metricsRegistry(supervisor: Supervisor): InstanceType<typeof Registry> 
   return registry
 }
 
-/** Every process is online (and there is at least one). */
+/** Every process is online and, where it has a readiness probe, passing it (and there is at least one). */
 export function isReady(supervisor: Supervisor): boolean {
   const processes = supervisor.list()
-  return processes.length > 0 && processes.every((info) => info.status === 'online')
+  return processes.length > 0 && processes.every((info) => info.status === 'online' && info.health?.ready !== false)
 }
 
 export async function serveHealth(
