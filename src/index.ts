@@ -14,6 +14,7 @@ export {
   ExistsError,
   SpawnError,
   ReadyTimeoutError,
+  DependencyError,
   CrashLoopError,
   ExitedError,
   NoIpcError,

@@ -150,7 +150,15 @@ export interface AppSpec {
   readonly rotate?: RotateOptions | boolean
   /** Health probes: startup, readiness and liveness. See docs/health-and-dependencies.md. */
   readonly probes?: ProbesSpec
+  /**
+   * Apps this one starts after, within one `start([...])`: names (each meaning `'ready'`), or names with
+   * a condition. A stop or delete of the set goes the other way. See docs/health-and-dependencies.md.
+   */
+  readonly dependsOn?: readonly string[] | Readonly<Record<string, DependencyCondition>>
 }
+
+/** What an app waits for in a dependency: spawned, ready (online), ended, or ended with code 0. */
+export type DependencyCondition = 'started' | 'ready' | 'completed' | 'completedSuccessfully'
 
 /** What one probe checks: an HTTP GET, a TCP connect, a command's exit code, or a line of output. */
 export type ProbeCheckSpec =
@@ -301,6 +309,7 @@ export interface NormalizedSpec extends NormalizedLogOptions {
   readonly incrementVar: string | null
   /** Null when the spec has no probes. */
   readonly probes: NormalizedProbes | null
+  readonly dependsOn: Readonly<Record<string, DependencyCondition>>
 }
 
 /** Absolute paths of a process's log files, where it has any. */

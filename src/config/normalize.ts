@@ -8,6 +8,7 @@ import { constants as osConstants } from 'node:os'
 import { statSync } from 'node:fs'
 import { basename, extname, isAbsolute, resolve } from 'node:path'
 import { InvalidSpecError } from '../errors.js'
+import { normalizeDependsOn } from '../deps/depends-on-options.js'
 import { normalizeProbes } from '../health/probe-options.js'
 import { normalizeLogOptions } from '../logs/log-options.js'
 import { normalizeBackoff } from '../restart/backoff-options.js'
@@ -151,6 +152,7 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
     incrementVar,
     ...normalizeLogOptions(v, cwd),
     probes: normalizeProbes(v, env.PORT ?? context.env.PORT),
+    dependsOn: normalizeDependsOn(v, name),
   }
   if (normalized.shutdownWithMessage && !normalized.isNode) {
     v.problem('shutdownWithMessage', 'needs an IPC channel, which only node scripts have')

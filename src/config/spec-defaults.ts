@@ -46,6 +46,7 @@ export const SPEC_DEFAULTS = {
   rotate: true,
   // health
   probes: undefined,
+  dependsOn: undefined,
 } as const
 
 /** The name of a top-level spec option. */

@@ -3,13 +3,10 @@
  * dependency on an app neither in the set nor running, or a cycle, is
  * TEND_ERR_INVALID_SPEC naming it), the start waves (each app in the first
  * wave after all its dependencies: the greatest parallelism the graph allows)
- * and the stop order (the waves reversed). Not wired into start() yet: see
- * docs/health-and-dependencies.md.
+ * and the stop order (the waves reversed).
  */
 import { InvalidSpecError } from '../errors.js'
-
-/** What an app waits for in each of its dependencies. */
-export type DependencyCondition = 'started' | 'ready' | 'completed' | 'completedSuccessfully'
+import type { DependencyCondition } from '../types.js'
 
 /** One app of the set: its name and what it depends on (names of apps, with their condition). */
 export interface DependencyNode {
