@@ -1,7 +1,13 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', rpc: 'src/rpc.ts', cli: 'src/adapters/cli/main.ts', 'daemon-main': 'src/adapters/cli/daemon-main.ts' },
+  entry: {
+    index: 'src/index.ts',
+    rpc: 'src/rpc.ts',
+    app: 'src/app/index.ts',
+    cli: 'src/adapters/cli/main.ts',
+    'daemon-main': 'src/adapters/cli/daemon-main.ts',
+  },
   shims: true,
   // One copy of shared modules (error classes above all) for index, rpc and the CLI, in CommonJS too.
   splitting: true,

@@ -119,7 +119,7 @@ export async function chaos({ seconds = 60, seed = 1, concurrency = 4 } = {}): P
       .restart('chaos', { signal: AbortSignal.timeout(60_000) })
       .catch((error: Error) => problems.push(`final restart: ${error.message}`))
     const list = sup.list()
-    const instances = list[0]?.spec.instances ?? 0
+    const instances = list.length > 0 ? sup.describe('chaos')[0]!.spec.instances : 0
     if (list.length !== instances) problems.push(`list() has ${list.length} processes, spec says ${instances}`)
     for (const info of list) {
       if (info.status !== 'online') problems.push(`process ${info.id} is ${info.status}`)

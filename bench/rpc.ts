@@ -22,17 +22,20 @@ const idleApp = fileURLToPath(new URL('./fixtures/idle-app.cjs', import.meta.url
 const sleepers: AppSpec = { name: 'sleepers', script: '/bin/sleep', args: ['3600'], interpreter: 'none', instances: 50 }
 
 /** Private (anonymous) resident memory: RSS without the node binary's file pages, which every node process shares. */
-function anonOf(pid: number): number {
+export function anonOf(pid: number): number {
   const match = /RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
   return match ? Number(match[1]) * 1024 : Number.NaN
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
   return round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!, 3)
 }
 
-async function startDaemon(home: string): Promise<{ pid: number; client: SupervisorClient; stop: () => Promise<void> }> {
+export async function startDaemon(
+  home: string,
+  callTimeout = 120_000,
+): Promise<{ pid: number; client: SupervisorClient; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [...(process.env.TEND_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), daemonEntry], {
     env: { ...process.env, TEND_HOME: home },
     stdio: 'ignore',
@@ -41,7 +44,7 @@ async function startDaemon(home: string): Promise<{ pid: number; client: Supervi
   const deadline = Date.now() + 20_000
   for (;;) {
     try {
-      const client = await connect({ socketPath: `${home}/rpc.sock`, timeout: 120_000 })
+      const client = await connect({ socketPath: `${home}/rpc.sock`, timeout: callTimeout })
       return {
         pid: child.pid!,
         client,

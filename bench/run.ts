@@ -10,15 +10,18 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { runCluster } from './cluster.js'
+import { runAppSdk } from './app-sdk.js'
+import { runCluster, runClusterReload } from './cluster.js'
 import { TendContender, type ContenderFactory, type ScenarioOptions } from './contender.js'
 import { runControl } from './control.js'
 import { runCore } from './core.js'
+import { runCostCurve } from './cost-curve.js'
 import { runCrash } from './crash.js'
 import { runForkReload } from './fork-reload.js'
 import type { Figure } from './lib.js'
 import { runLogs } from './logs.js'
 import { runMetrics } from './metrics.js'
+import { runMonitBench } from './monit.js'
 import { runOverhead } from './overhead.js'
 import { createPm2Contender } from './pm2/pm2-contender.js'
 import { runRpc } from './rpc.js'
@@ -38,6 +41,7 @@ const only = process.argv
 const scenarios: [string, (options: ScenarioOptions) => Promise<Figure[]>][] = [
   ['core', runCore],
   ['cluster', runCluster],
+  ['cluster-reload', runClusterReload],
   ['logs', runLogs],
   ['crash', runCrash],
   ['fork-reload', runForkReload],
@@ -45,7 +49,13 @@ const scenarios: [string, (options: ScenarioOptions) => Promise<Figure[]>][] = [
   ['metrics', runMetrics],
   ['control', runControl],
   ['rpc', runRpc],
+  ['monit', runMonitBench],
+  ['cost-curve', runCostCurve],
+  ['app-sdk', runAppSdk],
 ]
+
+/** Scenarios a full run already covers (cluster-reload is part of cluster): run only when named in --only. */
+const ONLY_WHEN_NAMED = new Set(['cluster-reload'])
 
 function cell(f: Figure): string {
   return `${f.median} ${f.unit}`
@@ -88,7 +98,7 @@ async function main(): Promise<void> {
   if (compareWith === 'pm2') contenders.push(createPm2Contender)
   const seconds: Record<string, number> = {}
   for (const [name, run] of scenarios) {
-    if (only && !only.includes(name)) continue
+    if (only ? !only.includes(name) : ONLY_WHEN_NAMED.has(name)) continue
     console.error(`running ${name}…`)
     const t = Date.now()
     try {

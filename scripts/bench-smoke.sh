@@ -6,9 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 marker=$(mktemp)
-trap 'rm -f "$marker"' EXIT
+# The benchmark's temporary homes (PM2's among them) go in a folder of this
+# run's own, so the leftover check below cannot mistake another run's PM2
+# daemons (on a shared machine) for ours.
+scratch=$(mktemp -d /tmp/tend-smoke-XXXXXX)
+trap 'rm -f "$marker"; rm -rf "$scratch"' EXIT
 status=0
-npm run bench --silent -- --quick "$@" || status=$?
+TMPDIR="$scratch" npm run bench --silent -- --quick "$@" || status=$?
 node -e '
   const fs = require("fs"), path = require("path")
   const dir = "bench/results", since = fs.statSync(process.argv[1]).mtimeMs
@@ -23,7 +27,7 @@ node -e '
 [ "$status" -eq 0 ] || { echo "bench smoke: npm run bench exited with $status" >&2; exit "$status"; }
 # nothing the benchmark started may outlive it: its fixture apps, tend hosts and daemons, PM2 daemons in their temporary homes
 sleep 1
-left=$(pgrep -f -a -- "$PWD/bench/fixtures/|$PWD/dist/daemon-main.js|tend-bench-pm2-" || true)
+left=$(pgrep -f -a -- "$PWD/bench/fixtures/|$PWD/bench/pm2/|$PWD/dist/daemon-main.js|$scratch/" || true)
 if [ -n "$left" ]; then
   echo "bench smoke: processes left running:" >&2
   echo "$left" >&2

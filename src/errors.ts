@@ -23,6 +23,10 @@ export const ERROR_CODES = [
   'TEND_ERR_DAEMON',
   'TEND_ERR_DUMP',
   'TEND_ERR_SOCKET',
+  'TEND_ERR_CLI',
+  'TEND_ERR_ACTION_UNKNOWN',
+  'TEND_ERR_ACTION_TIMEOUT',
+  'TEND_ERR_ACTION_FAILED',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
@@ -128,12 +132,21 @@ export class SpawnError extends TendError {
   constructor(app: string, command: string, cause: unknown) {
     const errno = (cause as NodeJS.ErrnoException | undefined)?.code
     const detail = cause instanceof Error ? cause.message : String(cause)
-    super('TEND_ERR_SPAWN', `Could not spawn "${command}" for app "${app}": ${detail}`, { cause })
+    const limit = errno === undefined ? undefined : LIMIT_HINTS[errno]
+    super('TEND_ERR_SPAWN', `Could not spawn "${command}" for app "${app}": ${detail}${limit ? ` (${limit})` : ''}`, { cause })
     this.name = 'SpawnError'
     this.app = app
     this.command = command
     this.errno = errno
   }
+}
+
+/** What a spawn failure with one of these codes means: a limit of the machine, not a fault of the app. */
+const LIMIT_HINTS: Readonly<Record<string, string>> = {
+  EMFILE: "too many open files: the supervisor's descriptor limit (ulimit -n) is reached",
+  ENFILE: 'too many open files in the system (fs.file-max)',
+  EAGAIN: 'the system refused a new process: the process limit (ulimit -u, RLIMIT_NPROC) or pids.max is reached',
+  ENOMEM: 'not enough memory to start a process',
 }
 
 /** A process did not become ready (sent `'ready'` or started listening) within `listenTimeout`. */
@@ -319,5 +332,82 @@ export class SocketError extends TendError {
     super('TEND_ERR_SOCKET', message, options)
     this.name = 'SocketError'
     this.path = path
+  }
+}
+
+/**
+ * The `tend` command line cannot do what it was asked: an unknown command or
+ * option, a missing or bad argument, a file it cannot read or write.
+ * `exitCode` is 2 for a command line that is wrong, 1 otherwise.
+ */
+export class CliError extends TendError {
+  static readonly code = 'TEND_ERR_CLI'
+  readonly exitCode: number
+  constructor(message: string, options: { exitCode?: number; cause?: unknown } = {}) {
+    super('TEND_ERR_CLI', message, { cause: options.cause })
+    this.name = 'CliError'
+    this.exitCode = options.exitCode ?? 1
+  }
+}
+
+/** Fields every action error carries (and what it is as JSON, in invoke()'s results over RPC). */
+abstract class ActionError extends TendError {
+  readonly action: string
+  readonly app: string
+  readonly id: number
+  constructor(code: ErrorCode, message: string, fields: { action: string; app: string; id: number }) {
+    super(code, message)
+    this.action = fields.action
+    this.app = fields.app
+    this.id = fields.id
+  }
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message, action: this.action, app: this.app, id: this.id }
+  }
+}
+
+/** `invoke()` of an action the process has not registered (with tendjs/app, @pm2/io or tx2). */
+export class ActionUnknownError extends ActionError {
+  static readonly code = 'TEND_ERR_ACTION_UNKNOWN'
+  constructor(fields: { action: string; app: string; id: number }) {
+    super('TEND_ERR_ACTION_UNKNOWN', `Process ${fields.id} of app "${fields.app}" has no action "${fields.action}"`, fields)
+    this.name = 'ActionUnknownError'
+  }
+}
+
+/** An action did not answer within invoke()'s `timeout`; its handler's signal was aborted. */
+export class ActionTimeoutError extends ActionError {
+  static readonly code = 'TEND_ERR_ACTION_TIMEOUT'
+  readonly timeout: number
+  constructor(fields: { action: string; app: string; id: number; timeout: number }) {
+    super(
+      'TEND_ERR_ACTION_TIMEOUT',
+      `Action "${fields.action}" of process ${fields.id} (app "${fields.app}") did not answer within ${fields.timeout} ms`,
+      fields,
+    )
+    this.name = 'ActionTimeoutError'
+    this.timeout = fields.timeout
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), timeout: this.timeout }
+  }
+}
+
+/** An action threw (or rejected) in the app, or its process exited before it answered. `message` carries the app's message. */
+export class ActionFailedError extends ActionError {
+  static readonly code = 'TEND_ERR_ACTION_FAILED'
+  /** The name of the app's error (`TypeError`…), or `exit` when the process exited first. */
+  readonly reason: string
+  constructor(fields: { action: string; app: string; id: number; reason: string; message: string }) {
+    super(
+      'TEND_ERR_ACTION_FAILED',
+      `Action "${fields.action}" of process ${fields.id} (app "${fields.app}") failed: ${fields.message}`,
+      fields,
+    )
+    this.name = 'ActionFailedError'
+    this.reason = fields.reason
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), reason: this.reason }
   }
 }

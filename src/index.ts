@@ -20,7 +20,20 @@ export {
   NoIpcError,
   ClosedError,
   LogFileError,
+  ActionUnknownError,
+  ActionTimeoutError,
+  ActionFailedError,
   ERROR_CODES,
 } from './errors.js'
 export type { ErrorCode } from './errors.js'
 export type * from './types.js'
+export type {
+  ProcessMetrics,
+  InvokeOptions,
+  ActionOutcome,
+  MetricSnapshot,
+  Aggregate,
+  MetricKind,
+  ValueSeries,
+  HistogramSeries,
+} from './app-metrics/types.js'

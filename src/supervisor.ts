@@ -27,12 +27,15 @@ import { ClusterRunner } from './runners/cluster.js'
 import { ForkRunner } from './runners/fork.js'
 import type { Runner } from './runners/runner.js'
 import { normalizeSpec } from './config/normalize.js'
+import { AppSdk } from './app-metrics/app-sdk.js'
+import type { ActionOutcome, InvokeOptions, ProcessMetrics } from './app-metrics/types.js'
 import type {
   AppSpec,
   LogLine,
   Mode,
   OperationOptions,
   ProcessEvent,
+  ProcessDescription,
   ProcessInfo,
   Status,
   SupervisorEvents,
@@ -69,6 +72,13 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   readonly #membership: AppMembership
   readonly #operations: AppOperations
   readonly #triggers: AppTriggers
+  /** tendjs/app's (and @pm2/io's) metrics and actions, taken off the children's channels. */
+  readonly #appSdk = new AppSdk((id, problem) => {
+    const process = this.#registry.all().find((one) => one.id === id)
+    if (process && this.#events.has('process:metric-invalid')) {
+      this.#events.emit('process:metric-invalid', { process: this.#info(process), at: Date.now(), ...problem })
+    }
+  })
   #closing: Promise<void> | null = null
 
   constructor(options: SupervisorOptions = {}) {
@@ -90,7 +100,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
         this.#events.emit('logfile:error', { app, path, error: { message: error.message, ...(code ? { code } : {}) }, at: Date.now() })
       },
     )
-    const runners: Record<Mode, Runner> = { fork: new ForkRunner(), cluster: new ClusterRunner() }
+    const runners: Record<Mode, Runner> = { fork: this.#appSdk.wrap(new ForkRunner()), cluster: this.#appSdk.wrap(new ClusterRunner()) }
     const host: ProcessHost = {
       // The one place the mode is looked at: everything after goes through the Runner interface.
       runnerFor: (spec) => runners[spec.mode],
@@ -227,9 +237,13 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     return this.#membership.specs()
   }
 
-  /** A snapshot of the processes a target names. Throws NotFoundError when it names none. */
-  describe(target: Target): ProcessInfo[] {
-    return this.#infos(this.#registry.processesOf(target))
+  /**
+   * A snapshot of the processes a target names, each with its app's spec
+   * (redacted; `list()` and the events leave the spec out). Throws
+   * NotFoundError when it names none.
+   */
+  describe(target: Target): ProcessDescription[] {
+    return this.#registry.processesOf(target).map((process) => this.#snapshots.described(process, this.#logs.filesOf(process.id)))
   }
 
   /** Stops processes gracefully (killSignal, then SIGKILL after killTimeout). They stay listed, stopped. */
@@ -308,6 +322,24 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     return this.#infos(await this.#operations.send(target, message, signal))
   }
 
+  /**
+   * Writes `line` and a newline to the stdin of each running process the
+   * target names (PM2's `send <id> <line>`). Resolves with the processes
+   * written to once the line is queued on each pipe: a child that does not
+   * read its stdin never holds up its app's other operations.
+   */
+  async sendLine(target: Target, line: string, options?: OperationOptions): Promise<ProcessInfo[]> {
+    if (typeof line !== 'string') throw new InvalidArgumentError('line', `Expected a string for line, got ${typeof line}`)
+    const signal = this.#admit(options)
+    return this.#infos(await this.#operations.sendLine(target, line, signal))
+  }
+
+  /** Sets the restart counter of each process the target names back to 0 (PM2's `reset`); the crash-loop history is the policy's and stays. */
+  async reset(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
+    const signal = this.#admit(options)
+    return this.#infos(await this.#operations.reset(target, signal))
+  }
+
   /** The newest lines of output of the processes a target names, oldest first, from memory. */
   logs(target: Target = 'all', options: LogsOptions = {}): LogLine[] {
     const lines = options.lines ?? 100
@@ -335,6 +367,32 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   async reopenLogs(options?: OperationOptions): Promise<void> {
     this.#admit(options)
     await this.#logs.reopen()
+  }
+
+  /** The custom metrics and actions of the processes a target names (every process by default), as each last reported them. */
+  metrics(target: Target = 'all'): ProcessMetrics[] {
+    return this.#appSdk.metrics(this.#registry.processesOf(target))
+  }
+
+  /**
+   * The Prometheus exposition text: tend's own figures per process, then the
+   * custom metrics, per instance (labels app, instance, id) and combined per
+   * app (label app). See docs/app-sdk.md.
+   */
+  prometheus(): Promise<string> {
+    return this.#appSdk.prometheus(this.list())
+  }
+
+  /**
+   * Runs an action registered in the app (tendjs/app, @pm2/io or tx2) in
+   * each process the target names, at once (not in turn with the app's other
+   * operations). Resolves with one outcome per process, like
+   * Promise.allSettled: `rejected` ones hold an ActionUnknownError,
+   * ActionTimeoutError or ActionFailedError.
+   */
+  async invoke(target: Target, action: string, params?: unknown, options?: InvokeOptions): Promise<ActionOutcome[]> {
+    this.#admit(options)
+    return await this.#appSdk.invoke(this.#registry.processesOf(target), action, params, options)
   }
 
   /** Resolves when every process the target names has `status` (at once if they already have). */

@@ -129,10 +129,10 @@ export interface AppSpec {
   readonly incrementVar?: string
   /**
    * The stdout log file, relative to `cwd`; `false` or `'/dev/null'` turns it off.
-   * @default `<home>/logs/<name>-<id>-out.log` when the Supervisor has a `home`, else none
+   * @default `<home>/logs/<name>-<instance>-out.log` when the Supervisor has a `home`, else none
    */
   readonly outFile?: string | false
-  /** The stderr log file, as `outFile`. @default `<home>/logs/<name>-<id>-err.log` when there is a `home` */
+  /** The stderr log file, as `outFile`. @default `<home>/logs/<name>-<instance>-err.log` when there is a `home` */
   readonly errorFile?: string | false
   /** One file for stdout and stderr together, as `outFile`. @default none */
   readonly logFile?: string | false
@@ -319,7 +319,10 @@ export interface LogFiles {
   readonly combined?: string
 }
 
-/** A plain snapshot of one process. */
+/**
+ * A plain snapshot of one process: its state, not its configuration (that is
+ * in {@link ProcessDescription}, from `describe()`).
+ */
 export interface ProcessInfo {
   /** Unique within the Supervisor, never reused. */
   readonly id: number
@@ -351,6 +354,21 @@ export interface ProcessInfo {
   readonly logFiles: LogFiles
   /** What its probes last found; only on apps with `probes`. */
   readonly health?: ProcessHealth
+  /** Whether the app restarts on file changes (`watch` is on). */
+  readonly watching: boolean
+}
+
+/**
+ * What `describe()` returns: a {@link ProcessInfo} with its app's spec.
+ *
+ * `list()`, the events and the replies of `start`/`stop`/`scale`/`delete`…
+ * carry `ProcessInfo` without the spec, so their size does not grow with
+ * each app's environment times its instances (over RPC, 1,000 processes of
+ * an app started from a shell's environment were over 1 MiB). Ask
+ * `describe(target)` for the spec; the processes of one app share one spec
+ * object.
+ */
+export interface ProcessDescription extends ProcessInfo {
   /** The spec, frozen, with secret-looking env values redacted. */
   readonly spec: NormalizedSpec
 }
@@ -423,6 +441,13 @@ export interface ProcessHealthEvent extends ProcessEvent {
   readonly health: ProcessHealth
 }
 
+/** A custom metric a process reported was dropped (a bad name or labels, or at odds with another process's). */
+export interface ProcessMetricInvalidEvent extends ProcessEvent {
+  /** The metric's name as the app gave it. */
+  readonly metric: string
+  readonly reason: string
+}
+
 export interface LogEvent {
   readonly process: ProcessInfo
   readonly line: string
@@ -453,6 +478,8 @@ export interface SupervisorEvents {
   'process:exception': (event: ProcessExceptionEvent) => void
   /** The health status or readiness of a process with probes changed. */
   'process:health': (event: ProcessHealthEvent) => void
+  /** Once per process run and metric name: the metric is left out of metrics() and prometheus(). */
+  'process:metric-invalid': (event: ProcessMetricInvalidEvent) => void
   'log:out': (event: LogEvent) => void
   'log:err': (event: LogEvent) => void
   metrics: (event: MetricsEvent) => void

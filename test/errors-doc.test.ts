@@ -25,6 +25,9 @@ describe('docs/errors.md', () => {
       new tend.NoIpcError(1, 'api'),
       new tend.ClosedError(),
       new tend.LogFileError('api', '/x/out.log', new Error('EACCES')),
+      new tend.ActionUnknownError({ action: 'flush', app: 'api', id: 1 }),
+      new tend.ActionTimeoutError({ action: 'flush', app: 'api', id: 1, timeout: 100 }),
+      new tend.ActionFailedError({ action: 'flush', app: 'api', id: 1, reason: 'TypeError', message: 'no' }),
     ]
     const exported = Object.values(tend).filter((value) => typeof value === 'function' && value.prototype instanceof TendError)
     expect(samples.map((error) => error.constructor).sort()).toEqual(exported.sort())

@@ -15,7 +15,8 @@ import { IpcContender } from '../ipc-contender.js'
 
 const driver = fileURLToPath(new URL('./pm2-driver.cjs', import.meta.url))
 
-export async function createPm2Contender(): Promise<Contender> {
+/** PM2 as a contender; `home` is its PM2_HOME (for running the `pm2` CLI against the same daemon). */
+export async function createPm2Contender(): Promise<Contender & { readonly home: string }> {
   const home = mkdtempSync(join(tmpdir(), 'tend-bench-pm2-'))
   const { PM2_HOME: _home, ...env } = process.env
   let contender: IpcContender
@@ -27,6 +28,7 @@ export async function createPm2Contender(): Promise<Contender> {
   }
   const close = contender.close.bind(contender)
   return Object.assign(contender, {
+    home,
     close: async () => {
       try {
         await close()

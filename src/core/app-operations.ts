@@ -164,6 +164,29 @@ export class AppOperations {
     return acted
   }
 
+  /** Writes `line` and a newline to the stdin of each running process the target names; resolves with those written to. */
+  async sendLine(target: Target, line: string, signal?: AbortSignal): Promise<ManagedProcess[]> {
+    const acted: ManagedProcess[] = []
+    await runPlanned(this.#registry, this.#queue, target, signal, (_app, processes) => {
+      for (const process of processes) {
+        const stdin = process.child?.stdin
+        if (!stdin?.writable) continue
+        stdin.write(`${line}\n`)
+        acted.push(process)
+      }
+      return Promise.resolve()
+    })
+    return acted
+  }
+
+  /** Sets the restart counter of each process the target names back to 0 (PM2's `reset`). */
+  reset(target: Target, signal?: AbortSignal): Promise<ManagedProcess[]> {
+    return runPlanned(this.#registry, this.#queue, target, signal, (_app, processes) => {
+      for (const process of processes) process.restarts = 0
+      return Promise.resolve()
+    })
+  }
+
   /** Empties the log files (rotated files stay) and the lines in memory of the processes a target names. */
   flushLogs(target: Target, signal?: AbortSignal): Promise<ManagedProcess[]> {
     return runPlanned(this.#registry, this.#queue, target, signal, async (_app, processes) => {

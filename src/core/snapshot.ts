@@ -1,15 +1,14 @@
 /** Plain ProcessInfo snapshots, with secret-looking env values redacted (once per spec). */
-import type { LogFiles, NormalizedSpec, ProcessInfo } from '../types.js'
+import type { LogFiles, NormalizedSpec, ProcessDescription, ProcessInfo } from '../types.js'
 import { redactSpec } from '../util/redact.js'
 import type { ManagedProcess } from './managed-process.js'
 
 export class Snapshots {
   readonly #redacted = new WeakMap<NormalizedSpec, NormalizedSpec>()
 
+  /** The process's state, without its spec (list(), events, the replies of operations). */
   of(process: ManagedProcess, logFiles: LogFiles): ProcessInfo {
     const { spec } = process
-    let redacted = this.#redacted.get(spec)
-    if (!redacted) this.#redacted.set(spec, (redacted = redactSpec(spec)))
     const running = process.pid !== null
     return {
       id: process.id,
@@ -30,7 +29,15 @@ export class Snapshots {
       memory: running ? process.memory : 0,
       logFiles,
       ...(process.health ? { health: process.health } : {}),
-      spec: redacted,
+      watching: spec.watch !== false,
     }
+  }
+
+  /** The process's state and its app's spec, redacted once per spec and shared by the app's processes. */
+  described(process: ManagedProcess, logFiles: LogFiles): ProcessDescription {
+    const { spec } = process
+    let redacted = this.#redacted.get(spec)
+    if (!redacted) this.#redacted.set(spec, (redacted = redactSpec(spec)))
+    return { ...this.of(process, logFiles), spec: redacted }
   }
 }

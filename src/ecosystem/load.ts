@@ -4,6 +4,7 @@
  * merged for `--env <name>`. Unknown keys are errors with a suggestion; keys
  * PM2 knows that tend does not use come back as warnings.
  */
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -55,7 +56,15 @@ export function looksLikeEcosystem(path: string): boolean {
 async function readRaw(path: string): Promise<unknown> {
   const ext = extname(path).toLowerCase()
   if (ext === '.js' || ext === '.cjs' || ext === '.mjs') {
-    const module = (await import(pathToFileURL(path).href)) as { default?: unknown }
+    let module: { default?: unknown }
+    try {
+      module = (await import(pathToFileURL(path).href)) as { default?: unknown }
+    } catch (error) {
+      // A syntax error (the import's own, or a loader's such as tsx's) is reported by node's parser with its place.
+      const syntax = syntaxError(path)
+      if (syntax) throw new InvalidSpecError(syntax)
+      throw error
+    }
     return module.default ?? module
   }
   const text = readFileSync(path, 'utf8')
@@ -64,6 +73,25 @@ async function readRaw(path: string): Promise<unknown> {
   } catch (error) {
     throw new InvalidSpecError(`Cannot parse ${path}: ${(error as Error).message}`)
   }
+}
+
+/**
+ * A JS file's syntax error as `file:line:column: SyntaxError: message`, or
+ * null when it has none. An import's SyntaxError does not say where (for ESM
+ * not even the line), so ask node's own parser, `node --check`, which prints
+ * the line and a caret under the column.
+ */
+export function syntaxError(path: string): string | null {
+  const result = spawnSync(process.execPath, ['--check', path], { encoding: 'utf8', timeout: 10_000 })
+  if (result.status === 0) return null
+  const lines = (result.stderr ?? '').split('\n')
+  const message = lines.find((line) => line.startsWith('SyntaxError:'))
+  if (!message) return null
+  const at = lines.findIndex((line) => /:\d+$/.test(line))
+  if (at === -1) return `${path}: ${message}`
+  const lineNumber = /:(\d+)$/.exec(lines[at]!)![1]
+  const caret = lines[at + 2]?.indexOf('^') ?? -1
+  return `${path}:${lineNumber}:${caret >= 0 ? caret + 1 : 1}: ${message}`
 }
 
 function convert(pm2Key: string, tendKey: string, value: unknown): unknown {

@@ -1,26 +1,19 @@
 /**
  * How a block of whole lines is written to a file: as it came (the fast
  * path: the bytes from the pipe, no copy, no decoding), with a timestamp
- * before every line, or as one JSON object per line.
+ * before every line, or as one JSON object per line (json-lines.ts).
  */
 import type { NormalizedSpec } from '../types.js'
 import { timestamper } from './date-format.js'
 import type { OutputBlock } from './line-framer.js'
+import { jsonLinesFormatter } from './json-lines.js'
 
 /** What a file gets for a block. */
 export type BlockFormatter = (block: OutputBlock) => Buffer
 
-export function blockFormatter(spec: NormalizedSpec, id: number, stream: 'out' | 'err'): BlockFormatter {
+export function blockFormatter(spec: NormalizedSpec, id: number, stream: 'out' | 'err', instance = 0): BlockFormatter {
   const stamp = spec.logDateFormat !== null || spec.time || spec.logType === 'json' ? timestamper(spec.logDateFormat) : null
-  if (spec.logType === 'json') {
-    const fields = `,"stream":"${stream}","name":${JSON.stringify(spec.name)},"id":${id},"message":`
-    return (block) => {
-      const head = `{"time":${JSON.stringify(stamp!(block.at))}${fields}`
-      let out = ''
-      for (const line of block.lines) out += `${head}${JSON.stringify(line)}}\n`
-      return Buffer.from(out)
-    }
-  }
+  if (spec.logType === 'json') return jsonLinesFormatter({ app: spec.name, instance, id, stream }, stamp!)
   if (stamp === null) return (block) => block.bytes
   return (block) => {
     const prefix = `${stamp(block.at)} `

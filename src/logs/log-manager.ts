@@ -23,6 +23,8 @@ export type OutputStream = 'out' | 'err'
 
 export interface LoggedProcess {
   readonly id: number
+  /** The instance index within its app: it names the default log files. */
+  readonly instance: number
   readonly spec: NormalizedSpec
 }
 
@@ -70,7 +72,7 @@ export class LogManager<P extends LoggedProcess> {
     try {
       for (const process of processes) {
         if (this.#processes.has(process.id)) continue
-        const paths = logPaths(process.spec, process.id, this.#home)
+        const paths = logPaths(process.spec, process.instance, this.#home)
         const files = { paths, held: [], out: null, err: null, combined: null } as { -readonly [K in keyof ProcessFiles]: ProcessFiles[K] }
         this.#processes.set(process.id, files)
         attached.push(process.id)
@@ -96,7 +98,7 @@ export class LogManager<P extends LoggedProcess> {
   capture(process: P, stream: OutputStream, readable: Readable): void {
     const files = this.#processes.get(process.id)
     const targets = [stream === 'out' ? files?.out : files?.err, files?.combined].filter((file): file is LogFile => !!file)
-    const format = blockFormatter(process.spec, process.id, stream)
+    const format = blockFormatter(process.spec, process.id, stream, process.instance)
     const framer = new LineFramer()
     let waiting = 0
     const resume = (): void => {

@@ -1,5 +1,6 @@
 /** The complete environment of one instance: the base, the spec's env over it, the instance variables. */
 import type { NormalizedSpec } from '../types.js'
+import { appSdkEnv } from '../app-metrics/child-env.js'
 
 export function childEnv(
   base: Readonly<Record<string, string | undefined>>,
@@ -11,5 +12,7 @@ export function childEnv(
   Object.assign(env, spec.env)
   env[spec.instanceVar] = String(instance)
   if (spec.incrementVar) env[spec.incrementVar] = String(Number(env[spec.incrementVar]) + instance)
+  // TEND_SUPERVISOR_PID for tendjs/app, and the OpenTelemetry service name and instance id
+  Object.assign(env, appSdkEnv(env, spec, instance))
   return env
 }

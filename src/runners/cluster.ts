@@ -32,6 +32,7 @@ class ClusterChild implements RunningChild {
       else hooks.onMessage(message)
     })
     worker.on('error', (error) => debug('worker %d: %s', worker.process.pid, error.message))
+    worker.process.stdin?.on('error', (error) => debug('worker %d stdin: %s', worker.process.pid, error.message))
     this.online = new Promise((resolve) => worker.once('listening', () => resolve()))
     this.exited = drainedExit(worker.process).then((exit) => {
       this.#hasExited = true
@@ -51,6 +52,9 @@ class ClusterChild implements RunningChild {
   }
   get stderr() {
     return this.#worker.process.stderr
+  }
+  get stdin() {
+    return this.#worker.process.stdin
   }
   get connected(): boolean {
     return this.#worker.isConnected()

@@ -9,6 +9,7 @@ import { SpawnError } from '../errors.js'
 import { assetPath } from './assets.js'
 import { sendSignal } from './process-group.js'
 import { drainedExit, isExceptionReport } from './child-exit.js'
+import type { NormalizedSpec } from '../types.js'
 import type { ChildExit, ChildHooks, Runner, RunningChild, SpawnRequest } from './runner.js'
 
 const debug = debuglog('tend')
@@ -26,12 +27,19 @@ class ForkChild implements RunningChild {
   #hasExited = false
   readonly #child: ChildProcess
   readonly #group: boolean
-  readonly #request: SpawnRequest
+  // The spec, not the whole request: the request's env (a copy of the host's
+  // environment per child) would stay in memory for the child's whole life.
+  readonly #spec: NormalizedSpec
 
-  constructor(child: ChildProcess, request: SpawnRequest, hooks: ChildHooks) {
+  constructor(child: ChildProcess, spec: NormalizedSpec, hooks: ChildHooks) {
     this.#child = child
-    this.#group = request.spec.treekill
-    this.#request = request
+    this.#group = spec.treekill
+    this.#spec = spec
+    // Later errors (a failed kill or send) are reported where they happen. Added here rather than in
+    // spawn(), whose scope holds the request and its env: a listener made there would keep them alive.
+    child.on('error', (error) => debug('child %d: %s', child.pid, error.message))
+    // A write to a child that has gone (EPIPE) is reported by sendLine, never thrown at the host.
+    child.stdin?.on('error', (error) => debug('child %d stdin: %s', child.pid, error.message))
     child.on('message', (message) => {
       if (isExceptionReport(message)) hooks.onException(message.error)
       else hooks.onMessage(message)
@@ -58,12 +66,15 @@ class ForkChild implements RunningChild {
   get stderr() {
     return this.#child.stderr
   }
+  get stdin() {
+    return this.#child.stdin
+  }
   get connected(): boolean {
     return this.#child.connected
   }
 
   stop(): void {
-    const { shutdownWithMessage, killSignal } = this.#request.spec
+    const { shutdownWithMessage, killSignal } = this.#spec
     if (shutdownWithMessage && this.connected) this.send('shutdown').catch(() => this.kill(killSignal))
     else this.kill(killSignal)
   }
@@ -102,7 +113,8 @@ export class ForkRunner implements Runner {
                 TEND_TREEKILL: spec.treekill ? '1' : '0',
               }
             : request.env,
-          stdio: spec.isNode ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+          // stdin is a pipe, as in PM2, so `tend send <id> <line>` can write to it.
+          stdio: spec.isNode ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
           detached: true,
           windowsHide: true,
         })
@@ -113,9 +125,7 @@ export class ForkRunner implements Runner {
       child.once('error', onError)
       child.once('spawn', () => {
         child.off('error', onError)
-        // Later errors (a failed kill or send) are reported where they happen.
-        child.on('error', (error) => debug('child %d: %s', child.pid, error.message))
-        resolve(new ForkChild(child, request, hooks))
+        resolve(new ForkChild(child, spec, hooks))
       })
     })
   }

@@ -1,5 +1,5 @@
 /** The one interface every mode implements; callers never branch on the mode. */
-import type { Readable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
 import type { NormalizedSpec } from '../types.js'
 
 export interface ChildExit {
@@ -27,6 +27,8 @@ export interface RunningChild {
   readonly pid: number
   readonly stdout: Readable | null
   readonly stderr: Readable | null
+  /** The child's stdin (a pipe nobody writes to unless `sendLine` is called), or null. */
+  readonly stdin: Writable | null
   /** True while an IPC channel to the child is open. */
   readonly connected: boolean
   /** Resolves when the runner's own notion of "online" holds (fork: spawned; cluster: listening). */

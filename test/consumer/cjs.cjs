@@ -27,6 +27,12 @@ const assert = require('node:assert/strict')
   await served.close()
   fs.rmSync(dir, { recursive: true, force: true })
   console.log('require tend/rpc: ok')
+
+  const app = require('tendjs/app')
+  app.metrics.gauge({ name: 'consumer_gauge', help: 'a gauge', aggregate: 'max' }).set(3)
+  assert.equal(app.metrics.snapshot()[0].series[0].value, 3)
+  app.ready()
+  console.log('require tendjs/app: ok')
 })().catch((error) => {
   console.error(error)
   process.exitCode = 1

@@ -25,3 +25,16 @@ console.log('import: ok')
   rmSync(dir, { recursive: true, force: true })
   console.log('import tend/rpc: ok')
 }
+
+// tendjs/app: safe to import unsupervised; every call works locally and sends nothing
+{
+  const { metrics, actions, ready, onShutdown, supervised } = await import('tendjs/app')
+  assert.equal(supervised(), false)
+  metrics.counter({ name: 'consumer_total', help: 'a counter' }).inc(2)
+  assert.equal(metrics.snapshot()[0].series[0].value, 2)
+  actions.register('hello', (params) => ({ hello: params }))
+  assert.deepEqual(await actions.invoke('hello', 'you'), { hello: 'you' })
+  assert.equal(typeof onShutdown, 'function')
+  ready()
+  console.log('import tendjs/app: ok')
+}

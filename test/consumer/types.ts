@@ -35,3 +35,16 @@ export async function remote(): Promise<ProcessInfo[]> {
   void listed
   return client.describe('api')
 }
+
+import { metrics, actions, onShutdown, type MetricSnapshot } from 'tendjs/app'
+const requests = metrics.counter({ name: 'requests_total', help: 'Requests', labelNames: ['route'] })
+requests.labels('/').inc()
+// @ts-expect-error: a counter aggregates by sum only
+metrics.counter({ name: 'x', help: 'x', aggregate: 'max' })
+actions.register('flush', async (_params, { signal }) => !signal.aborted)
+onShutdown(async () => {})
+export const snapshot: MetricSnapshot[] = metrics.snapshot()
+export async function trigger(client: SupervisorClient): Promise<unknown> {
+  const [outcome] = await client.invoke('api', 'flush', {}, { timeout: 1000 })
+  return outcome?.status === 'fulfilled' ? outcome.value : outcome?.reason.code
+}

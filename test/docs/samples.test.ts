@@ -5,12 +5,17 @@
  * Fragments may use `sup` (a Supervisor) and `Supervisor` without declaring
  * them, as the pages do. A block marked ```ts no-run is illustrative only and
  * skipped; keep those few.
+ *
+ * Then every sample runs (sample-runner.ts): as a plain .mjs on the Node at
+ * hand, against the source, until it ends by itself (a sample that leaves a
+ * Supervisor open never ends, and fails here).
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import ts from 'typescript'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { codeBlocks, docPages, root, type CodeBlock } from './doc-files.js'
+import { programOf, runProgram, sandbox, usesPageSupervisor } from './sample-runner.js'
 
 const TS_LANGS = new Set(['ts', 'typescript', 'mts'])
 const JS_LANGS = new Set(['js', 'javascript', 'mjs', 'cjs'])
@@ -49,6 +54,7 @@ function typecheck(blocks: readonly CodeBlock[]): Map<CodeBlock, string[]> {
   })
   const paths: Record<string, string[]> = { tendjs: ['src/index.ts'] }
   if (existsSync(join(root, 'src', 'rpc.ts'))) paths['tendjs/rpc'] = ['src/rpc.ts']
+  if (existsSync(join(root, 'src', 'app', 'index.ts'))) paths['tendjs/app'] = ['src/app/index.ts']
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'],
@@ -104,4 +110,39 @@ describe('code samples in the docs', () => {
       expect(problems.get(block)).toEqual([])
     })
   }
+})
+
+/** The programs to run: each sample alone, except a page's fragments on its implicit `sup`, which run together in order. */
+function programs(): { name: string; blocks: CodeBlock[] }[] {
+  const out: { name: string; blocks: CodeBlock[] }[] = []
+  const fragments = new Map<string, CodeBlock[]>()
+  for (const block of samples) {
+    if (usesPageSupervisor(block.code)) {
+      const list = fragments.get(block.page) ?? []
+      if (list.length === 0) out.push({ name: `${block.page} (its fragments on sup, in order)`, blocks: list })
+      list.push(block)
+      fragments.set(block.page, list)
+    } else out.push({ name: `${block.page}:${block.line}`, blocks: [block] })
+  }
+  return out
+}
+
+describe('code samples in the docs run and end by themselves', { timeout: 240_000 }, () => {
+  const box = sandbox()
+  afterAll(() => box.close())
+
+  it('runs the README example as a plain .mjs, not only through a transpiler', () => {
+    const readme = samples.find((block) => block.page === 'README.md')!
+    const program = programOf([readme], box.dir)
+    expect(program).not.toMatch(/\bawait using\b/)
+    expect(program).toContain("from 'tendjs'")
+  })
+
+  programs().forEach(({ name, blocks }, index) => {
+    it(name, async () => {
+      const run = await runProgram(box.dir, `sample-${index}`, programOf(blocks, box.dir), 180_000)
+      expect(run.timedOut, `${name} did not end within 180 s:\n${run.output}`).toBe(false)
+      expect({ code: run.code, signal: run.signal }, run.output).toEqual({ code: 0, signal: null })
+    })
+  })
 })

@@ -19,7 +19,7 @@ describe('backpressure', () => {
       { name: 'slow', script: fixture('long-running.cjs'), outFile: fifo, errorFile: false, rotate: false },
       { env: process.env, baseCwd: dir },
     )
-    const process_ = { id: 0, spec }
+    const process_ = { id: 0, instance: 0, spec }
     const manager = new LogManager<typeof process_>(undefined, () => {})
     await manager.attach([process_])
     onCleanup(() => manager.close())

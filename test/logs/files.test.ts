@@ -29,8 +29,8 @@ describe('log files', () => {
       args: ['6', 't', 'both', 'partial'],
       autorestart: false,
     })
-    const out = join(home, 'logs', `printer-${info!.id}-out.log`)
-    const err = join(home, 'logs', `printer-${info!.id}-err.log`)
+    const out = join(home, 'logs', `printer-${info!.instance}-out.log`)
+    const err = join(home, 'logs', `printer-${info!.instance}-err.log`)
     expect(info!.logFiles).toEqual({ out, err })
     await exited
     await sup.stop('printer')
@@ -143,8 +143,8 @@ describe('log files', () => {
     const records = linesOf(readFileSync(join(dir, 'json.log'), 'utf8')).map((line) => JSON.parse(line) as Record<string, unknown>)
     const [id] = sup.describe('json').map((info) => info.id)
     for (const record of records) {
-      expect(Object.keys(record)).toEqual(['time', 'stream', 'name', 'id', 'message'])
-      expect(record).toMatchObject({ name: 'json', id })
+      expect(Object.keys(record)).toEqual(['time', 'app', 'instance', 'id', 'stream', 'message'])
+      expect(record).toMatchObject({ app: 'json', instance: 0, id })
       expect(String(record.time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
       expect(String(record.message)).toMatch(
         record.message === 'j tail-without-newline' ? /^j tail/ : new RegExp(`^j ${String(record.stream)} `),
@@ -172,7 +172,7 @@ describe('log files', () => {
       outFile: 'deep/er/out.log',
       errorFile: '/dev/null',
     })
-    expect(infos.map((info) => info.logFiles)).toEqual(infos.map((info) => ({ out: join(cwd, 'deep', 'er', `out-${info.id}.log`) })))
+    expect(infos.map((info) => info.logFiles)).toEqual(infos.map((info) => ({ out: join(cwd, 'deep', 'er', `out-${info.instance}.log`) })))
     for (const info of infos) await waitForLine(sup, info.id, /started/)
     await sup.stop('pair')
     for (const info of infos) expect(readFileSync(info.logFiles.out!, 'utf8')).toMatch(/^started \d+ instance=\d/)
@@ -184,8 +184,8 @@ describe('log files', () => {
     const [first] = await sup.start({ name: 'grow', script: fixture('long-running.cjs') })
     const [, second] = await sup.scale('grow', 2)
     expect(second!.logFiles).toEqual({
-      out: join(home, 'logs', `grow-${second!.id}-out.log`),
-      err: join(home, 'logs', `grow-${second!.id}-err.log`),
+      out: join(home, 'logs', `grow-${second!.instance}-out.log`),
+      err: join(home, 'logs', `grow-${second!.instance}-err.log`),
     })
     await waitForLine(sup, second!.id, /^started/)
     expect(openPaths()).toContain(second!.logFiles.out)

@@ -69,14 +69,14 @@ describe('log options', () => {
 })
 
 describe('logPaths', () => {
-  it('puts default files under <home>/logs with the id, or without it when merged, and none without a home', () => {
+  it('puts default files under <home>/logs with the instance index, or without it when merged, and none without a home', () => {
     expect(logPaths(spec({}), 7, '/h')).toEqual({ out: '/h/logs/app-7-out.log', err: '/h/logs/app-7-err.log' })
     expect(logPaths(spec({ mergeLogs: true }), 7, '/h')).toEqual({ out: '/h/logs/app-out.log', err: '/h/logs/app-err.log' })
     expect(logPaths(spec({}), 7, undefined)).toEqual({})
     expect(logPaths(spec({ disableLogs: true, outFile: '/x.log' }), 7, '/h')).toEqual({})
   })
 
-  it('uses a given path as is for one instance or merged, and with -<id> for several', () => {
+  it('uses a given path as is for one instance or merged, and with -<instance> for several', () => {
     expect(logPaths(spec({ outFile: '/l/out.log', logFile: '/l/all' }), 3, '/h')).toEqual({
       out: '/l/out.log',
       err: '/h/logs/app-3-err.log',

@@ -90,7 +90,8 @@ describe('security of the daemon', { timeout: 60_000 }, () => {
     const shown = { started, list: await rpc.list(), describe: await rpc.describe('app'), events }
     const text = JSON.stringify(shown)
     expect(text).not.toContain(SECRET)
-    expect(shown.list[0]!.spec.env).toMatchObject({
+    expect(shown.list[0]).not.toHaveProperty('spec')
+    expect(shown.describe[0]!.spec.env).toMatchObject({
       API_TOKEN: '[redacted]',
       DB_PASSWORD: '[redacted]',
       STRIPE_API_KEY: '[redacted]',

@@ -1,22 +1,18 @@
 /** What every CLI verb needs: where the daemon lives, a client to it, output helpers. */
 import { realpathSync } from 'node:fs'
 import { dirname, extname, join } from 'node:path'
-import { RpcError, TendError } from '../../errors.js'
+import { CliError, RpcError, TendError } from '../../errors.js'
 import type { Target } from '../../types.js'
 import { connectDaemon, connectOrLaunch } from '../daemon/launch.js'
 import { tendHome } from '../daemon/paths.js'
 import type { SupervisorClient } from '../rpc/client.js'
 import { RPC_METHOD_NOT_FOUND } from '../rpc/protocol.js'
 
-/** A failure to report as one line and a non-zero exit. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message)
-    this.name = 'CliError'
-  }
+export { CliError }
+
+/** A command line that is wrong (a bad argument or option value): exit status 2. */
+export function usageError(message: string): CliError {
+  return new CliError(message, { exitCode: 2 })
 }
 
 export function home(): string {
@@ -83,12 +79,22 @@ export function report(json: boolean | undefined, data: unknown, text: () => str
   out(json ? JSON.stringify(data) : text())
 }
 
-/** The one line a failure is reported with. */
+/** The code a failure is reported with: the TendError's own, else TEND_ERR_CLI (with the OS's errno when there is one). */
+export function errorCode(error: unknown): string {
+  if (error instanceof TendError) return error.code
+  const errno = (error as { code?: unknown } | null)?.code
+  return typeof errno === 'string' && /^E[A-Z]+$/.test(errno) ? `TEND_ERR_CLI, ${errno}` : 'TEND_ERR_CLI'
+}
+
+/** The one line a failure is reported with: the message (its lines joined) and the code. */
 export function describeError(error: unknown): string {
-  if (error instanceof CliError) return error.message
-  if (error instanceof TendError) return `${error.message} (${error.code})`
-  if (error instanceof Error) return error.message
-  return String(error)
+  const message = error instanceof Error ? error.message : String(error)
+  return `${message.trim().replace(/\s*\n\s*/g, ' | ')} (${errorCode(error)})`
+}
+
+/** The exit status of a failure: 2 for a wrong command line, else 1. */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof CliError ? error.exitCode : 1
 }
 
 /** A method the daemon does not have yet (an older tend, or a feature still to come). */

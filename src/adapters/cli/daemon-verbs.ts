@@ -1,14 +1,21 @@
 /** The verbs about the daemon itself: daemon (foreground), ping, kill, save, resurrect. */
-import { livePid, startDaemon } from '../daemon/daemon.js'
+import { livePid } from '../daemon/pid-file.js'
 import { daemonPaths } from '../daemon/paths.js'
 import type { ProcessInfo } from '../../types.js'
 import { home, out, report, runningDaemon, warn, withDaemon } from './context.js'
 import { processTable } from './format.js'
 import { isAlive } from '../../runners/process-group.js'
+import { metricsEndpoint, serveDaemonMetrics } from './daemon-metrics.js'
 
 /** Runs the daemon in this process until SIGTERM/SIGINT or `tend kill`. */
-export async function runDaemon(options: { resurrect?: boolean }): Promise<void> {
+export async function runDaemon(options: { resurrect?: boolean; metricsPort?: string; metricsHost?: string }): Promise<void> {
+  const endpoint = metricsEndpoint(options, process.env)
+  // Loaded here, not at the top: every other verb is a client and needs none of the Supervisor.
+  const { startDaemon } = await import('../daemon/daemon.js')
   const daemon = await startDaemon({ home: home() })
+  let open = true
+  void daemon.closed.then(() => (open = false))
+  const metricsServer = endpoint ? await serveDaemonMetrics(daemon.supervisor, endpoint, () => open) : null
   const stop = (): void => void daemon.close()
   // SIGUSR2 reopens every log file, for an external logrotate that renamed them.
   const reopen = (): void => void daemon.supervisor.reopenLogs().catch((error: unknown) => warn(`reopen logs: ${(error as Error).message}`))
@@ -25,6 +32,7 @@ export async function runDaemon(options: { resurrect?: boolean }): Promise<void>
     }
   }
   await daemon.closed
+  await metricsServer?.close()
   process.off('SIGTERM', stop)
   process.off('SIGINT', stop)
   process.off('SIGHUP', stop)
@@ -43,7 +51,7 @@ export async function ping(options: { json?: boolean }): Promise<void> {
 }
 
 /** Stops every app gracefully, then the daemon; waits until its process is gone. */
-export async function kill(options: { json?: boolean }): Promise<void> {
+export async function kill(options: { json?: boolean; quiet?: boolean }): Promise<void> {
   const paths = daemonPaths(home())
   const client = await runningDaemon()
   if (!client) {
@@ -57,7 +65,7 @@ export async function kill(options: { json?: boolean }): Promise<void> {
   await client.closed
   const deadline = Date.now() + 120_000
   while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
-  report(options.json, { killed: true, pid }, () => `daemon pid ${pid} stopped`)
+  if (!options.quiet) report(options.json, { killed: true, pid }, () => `daemon pid ${pid} stopped`)
 }
 
 export async function save(options: { json?: boolean; force?: boolean }): Promise<void> {

@@ -1,59 +1,83 @@
 /** The verbs that act on apps through the daemon: start, stop, restart, reload, delete, scale, signal, flush. */
 import { existsSync } from 'node:fs'
-import { extname, resolve } from 'node:path'
-import { loadEcosystem, looksLikeEcosystem } from '../../ecosystem/load.js'
+import { basename, extname, join, resolve } from 'node:path'
 import { SPEC_KEYS } from '../../config/normalize.js'
 import type { AppSpec, ProcessInfo } from '../../types.js'
 import type { SupervisorClient } from '../rpc/client.js'
-import { CliError, isMissingMethod, parseTarget, report, warn, withDaemon } from './context.js'
+import { CliError, home, isMissingMethod, parseTarget, report, usageError, warn, withDaemon } from './context.js'
+import { specFromFlags } from './start-options.js'
 import { processTable } from './format.js'
 
 export interface StartOptions {
   readonly name?: string
   readonly instances?: string
   readonly fork?: boolean
-  readonly watch?: boolean
+  readonly executeCommand?: boolean
+  readonly watch?: boolean | string
   readonly env?: string
   readonly only?: string
   readonly namespace?: string
   readonly interpreter?: string
   readonly nodeArgs?: string
+  readonly interpreterArgs?: string
+  readonly sourceMapSupport?: boolean
+  readonly log?: boolean | string
   readonly cwd?: string
+  readonly silent?: boolean
   readonly json?: boolean
+  /** The flags of START_FLAGS, by attribute name. */
+  readonly [flag: string]: unknown
 }
 
 const NODE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs'])
 
+/** The spec fields every app gets from the flags given, whether it comes from a script or an ecosystem file. */
+function sharedFields(options: StartOptions, name: string | undefined): Record<string, unknown> {
+  const spec: Record<string, unknown> = { ...specFromFlags(options) }
+  if (options.namespace) spec.namespace = options.namespace
+  const interpreterArgs = [options.nodeArgs, options.interpreterArgs].filter(Boolean).join(' ')
+  if (interpreterArgs || options.sourceMapSupport)
+    spec.interpreterArgs = [interpreterArgs, options.sourceMapSupport ? '--enable-source-maps' : ''].filter(Boolean).join(' ')
+  if (options.watch !== undefined) {
+    if (!SPEC_KEYS.includes('watch')) throw new CliError('--watch is not available in this version of tend')
+    // --watch alone watches the cwd; --watch src,config watches those paths.
+    spec.watch = options.watch === true ? true : String(options.watch).split(',').filter(Boolean)
+  }
+  // -l alone: one combined file per app in TEND_HOME/logs, as PM2 does.
+  if (typeof options.log === 'string') spec.logFile = resolve(options.log)
+  else if (options.log === true) spec.logFile = join(home(), 'logs', `${name ?? 'app'}.log`)
+  for (const key of ['outFile', 'errorFile'] as const) if (typeof spec[key] === 'string') spec[key] = resolve(spec[key])
+  return spec
+}
+
 /** The specs `tend start` asks for, from an ecosystem file or a script and flags. */
 export async function specsForStart(file: string, args: readonly string[], options: StartOptions): Promise<AppSpec[]> {
   const path = resolve(file)
+  // Loaded here: the ecosystem loader (YAML, JSON5) is for start alone, not for ls.
+  const { loadEcosystem, looksLikeEcosystem } = await import('../../ecosystem/load.js')
   let specs: AppSpec[]
   if (existsSync(path) && looksLikeEcosystem(path)) {
     const ecosystem = await loadEcosystem(path, { env: options.env, only: options.only?.split(',').map((name) => name.trim()) })
     for (const warning of ecosystem.warnings) warn(`${path}: ${warning}`)
-    specs = ecosystem.apps
-    if (options.namespace) specs = specs.map((spec) => ({ ...spec, namespace: options.namespace }))
+    // Flags given on the command line override the file's keys, for every app.
+    specs = ecosystem.apps.map((spec) => ({ ...spec, ...sharedFields(options, spec.name) }))
   } else {
-    if (options.env || options.only) throw new CliError(`--env and --only apply to ecosystem files; ${file} is a script`)
+    if (options.env || options.only) throw usageError(`--env and --only apply to ecosystem files; ${file} is a script`)
     const interpreter = options.interpreter
     const isNode = interpreter === undefined ? NODE_EXTENSIONS.has(extname(path).toLowerCase()) : interpreter === 'node'
+    const name = options.name ?? basename(path, extname(path))
     const spec: Record<string, unknown> = {
       script: path,
       cwd: options.cwd ? resolve(options.cwd) : process.cwd(),
       args: [...args],
+      ...sharedFields(options, name),
     }
     if (options.name) spec.name = options.name
-    if (options.namespace) spec.namespace = options.namespace
     if (interpreter) spec.interpreter = interpreter
-    if (options.nodeArgs) spec.interpreterArgs = options.nodeArgs
     if (options.instances !== undefined) {
       spec.instances = /^-?\d+$/.test(options.instances) ? Number(options.instances) : options.instances
-      // As in PM2: -i on a node script means cluster mode, unless --fork.
-      if (isNode && !options.fork) spec.mode = 'cluster'
-    }
-    if (options.watch) {
-      if (!SPEC_KEYS.includes('watch')) throw new CliError('--watch is not available in this version of tend')
-      spec.watch = true
+      // As in PM2: -i on a node script means cluster mode, unless --fork (or -x).
+      if (isNode && !options.fork && !options.executeCommand) spec.mode = 'cluster'
     }
     specs = [spec as unknown as AppSpec]
   }
@@ -72,7 +96,7 @@ export async function start(file: string, args: readonly string[], options: Star
     // An app that already runs is restarted, as PM2's start does.
     if (again.length > 0) acted.push(...(await client.restart(again)))
     if (fresh.length > 0) acted.push(...(await startReportingFailures(client, fresh)))
-    report(options.json, acted, () => processTable(acted))
+    if (!options.silent) report(options.json, acted, () => processTable(acted))
   })
 }
 
@@ -102,11 +126,10 @@ export async function targetVerb(verb: TargetVerb, target: string, options: { js
 }
 
 export async function scale(name: string, count: string, options: { json?: boolean }): Promise<void> {
-  if (!/^[+-]?\d+$/.test(count)) throw new CliError(`scale takes a number, +n or -n, got "${count}"`)
+  if (!/^[+-]?\d+$/.test(count)) throw usageError(`scale takes a number, +n or -n, got "${count}"`)
   const value = /^\d+$/.test(count) ? Number(count) : count
   await withDaemon(async (client) => {
-    await call(client, 'scale', [name, value])
-    const processes = await client.describe(name)
+    const processes = await call<ProcessInfo[]>(client, 'scale', [name, value])
     report(options.json, processes, () => processTable(processes))
   })
 }

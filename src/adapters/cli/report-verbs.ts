@@ -1,59 +1,54 @@
-/** The verbs that report: list, describe, logs. */
-import { InvalidArgumentError } from '../../errors.js'
-import type { LogEvent, LogLine } from '../../types.js'
-import { parseTarget, out, report, withDaemon } from './context.js'
-import { describeProcess, processTable } from './format.js'
+/** The verbs that report: list (ls, l, ps, status), describe (show, info, desc). */
+import type { ProcessInfo } from '../../types.js'
+import type { SupervisorClient } from '../rpc/client.js'
+import type { LastExit } from '../daemon/last-exits.js'
+import { isMissingMethod, out, parseTarget, report, usageError, withDaemon } from './context.js'
+import { describeProcess } from './describe-text.js'
+import { miniList, processTable, SORT_FIELDS, sortProcesses } from './format.js'
+import { appSection } from './app-section.js'
 
-export async function list(options: { json?: boolean }): Promise<void> {
+export interface ListOptions {
+  readonly json?: boolean
+  readonly miniList?: boolean
+  readonly sort?: string
+  readonly color?: boolean
+}
+
+export async function list(options: ListOptions): Promise<void> {
+  if (options.sort !== undefined && !sortProcesses([], options.sort)) {
+    throw usageError(`--sort takes field[:asc|desc] with a field of ${SORT_FIELDS.join(', ')}; got "${options.sort}"`)
+  }
   await withDaemon(async (client) => {
-    const processes = await client.list()
-    report(options.json, processes, () => processTable(processes))
+    let processes = await client.list()
+    if (options.sort !== undefined) processes = sortProcesses(processes, options.sort)!
+    if (options.json) return out(JSON.stringify(processes))
+    if (options.miniList) return out(miniList(processes) || 'No processes')
+    out(processTable(processes, { color: options.color }))
   })
 }
 
-export async function describe(target: string, options: { json?: boolean }): Promise<void> {
+/** The daemon's record of each process's last exit (an older daemon has none: then only code and signal are shown). */
+async function lastExits(client: SupervisorClient, processes: readonly ProcessInfo[]): Promise<Record<number, LastExit>> {
+  try {
+    return await client.call<Record<number, LastExit>>('lastExits', [processes.map((info) => info.id)])
+  } catch (error) {
+    if (isMissingMethod(error)) return {}
+    throw error
+  }
+}
+
+export async function describe(target: string, options: { json?: boolean; env?: boolean; color?: boolean }): Promise<void> {
   await withDaemon(async (client) => {
     const processes = await client.describe(parseTarget(target))
-    report(options.json, processes, () => processes.map(describeProcess).join('\n\n'))
-  })
-}
-
-export interface LogsOptions {
-  readonly lines?: string
-  readonly follow?: boolean
-  readonly err?: boolean
-  readonly out?: boolean
-  readonly json?: boolean
-}
-
-function formatLine(line: LogLine, json: boolean | undefined): string {
-  if (json) return JSON.stringify(line)
-  return `${line.id}|${line.name}${line.stream === 'err' ? ' (err)' : ''} | ${line.line}`
-}
-
-export async function logs(target: string | undefined, options: LogsOptions): Promise<void> {
-  const lines = options.lines === undefined ? 20 : Number(options.lines)
-  if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('lines', `--lines takes an integer ≥ 0, got "${options.lines}"`)
-  const wanted = (stream: 'out' | 'err'): boolean =>
-    options.err && !options.out ? stream === 'err' : options.out && !options.err ? stream === 'out' : true
-  await withDaemon(async (client) => {
-    const parsed = target === undefined ? 'all' : parseTarget(target)
-    const recent = await client.logs(parsed, { lines })
-    for (const line of recent) if (wanted(line.stream)) out(formatLine(line, options.json))
-    if (!options.follow) return
-    // Follow by app name (a restarted process gets a new pid, a scaled app new ids).
-    const names = new Set((await client.describe(parsed)).map((info) => info.name))
-    const onLine = (payload: LogEvent, event: string): void => {
-      const stream = event === 'log:err' ? 'err' : 'out'
-      if (!wanted(stream) || !names.has(payload.process.name)) return
-      out(formatLine({ id: payload.process.id, name: payload.process.name, stream, line: payload.line, at: payload.at }, options.json))
-    }
-    await client.on('log:*', onLine as (payload: unknown, event: string) => void)
-    await new Promise<void>((resolve) => {
-      const stop = (): void => resolve()
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
-      void client.closed.then(stop)
-    })
+    const exits = await lastExits(client, processes)
+    if (options.json) return out(JSON.stringify(processes.map((info) => ({ ...info, lastExit: exits[info.id] ?? null }))))
+    const fromInside = await appSection(client, processes)
+    report(
+      false,
+      processes,
+      () =>
+        processes.map((info) => describeProcess(info, { env: options.env, color: options.color, lastExit: exits[info.id] })).join('\n\n') +
+        fromInside,
+    )
   })
 }

@@ -3,15 +3,17 @@
  * file, plus the methods only a daemon has (`kill`, `save`, `resurrect`).
  * It holds no process logic of its own.
  */
-import { chmodSync, createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs'
+import { chmodSync, createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs'
 import { format } from 'node:util'
 import { DaemonError, InvalidArgumentError } from '../../errors.js'
+import { parseHistoryQuery, recordHistory } from '../../metrics/history.js'
 import { Supervisor } from '../../supervisor.js'
 import type { AppSpec, ProcessInfo } from '../../types.js'
 import { VERSION } from '../../version.js'
 import { serve, type RpcServer } from '../rpc/server.js'
 import { daemonPaths, type DaemonPaths } from './paths.js'
 import { readDump, writeDump } from './dump.js'
+import { LastExits } from './last-exits.js'
 
 export interface DaemonOptions {
   readonly home: string
@@ -32,28 +34,9 @@ export interface Daemon extends AsyncDisposable {
   close(): Promise<void>
 }
 
-/** The pid in a pid file, if the file exists and names a live tend daemon. */
-export function livePid(pidFile: string): number | null {
-  let pid: number
-  try {
-    pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10)
-  } catch {
-    return null
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return null
-  try {
-    process.kill(pid, 0)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null
-  }
-  // A pid the system gave to another program since the daemon died is stale too (where /proc tells).
-  try {
-    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('daemon')) return null
-  } catch {
-    // no /proc (macOS), or the process is gone: trust the signal check
-  }
-  return pid
-}
+import { livePid } from './pid-file.js'
+
+export { livePid }
 
 /** Appends timestamped lines to daemon.log. */
 function openLog(path: string): { log: (...args: unknown[]) => void; stream: WriteStream } {
@@ -76,11 +59,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   const { log, stream } = openLog(paths.daemonLog)
   const supervisor = new Supervisor({ home: paths.home, metricsInterval: options.metricsInterval ?? 1000 })
-  supervisor.on('process:exit', ({ process: info, code, signal, reason }) =>
-    log('%s#%d exited with %s: %s', info.name, info.instance, signal ?? code, reason),
-  )
+  const lastExits = new LastExits()
+  supervisor.on('process:exit', (event) => {
+    const { process: info, code, signal, reason } = event
+    lastExits.record(info.id, event)
+    log('%s#%d exited with %s: %s', info.name, info.instance, signal ?? code, reason)
+  })
   supervisor.on('process:errored', ({ process: info, error }) => log('%s#%d errored: %s', info.name, info.instance, error.message))
   supervisor.on('logfile:error', ({ app, path, error }) => log('log file %s of %s stopped taking writes: %s', path, app, error.message))
+  // The last hour of CPU and memory, for `tend monit` and `tend dashboard` (see docs/monit-and-dashboard.md).
+  const metrics = recordHistory(supervisor)
 
   let resolveClosed!: () => void
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve))
@@ -90,6 +78,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     (closing ??= (async () => {
       log('closing: stopping %d processes', supervisor.list().length)
       await supervisor.close()
+      metrics.stop()
       await server?.close()
       if (livePid(paths.pidFile) === process.pid) rmSync(paths.pidFile, { force: true })
       log('closed')
@@ -105,7 +94,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       if (saved > 0) {
         throw new InvalidArgumentError(
           'force',
-          `Nothing runs: saving would replace the ${saved} app(s) in ${paths.dump} with none (use force to do it anyway)`,
+          `Nothing runs: saving would replace the ${saved} app(s) in ${paths.dump} with none (tend save --force, or save({ force: true }), does it anyway)`,
         )
       }
     }
@@ -130,6 +119,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         ping: () => ({ pid: process.pid, version: VERSION, home: paths.home, processes: supervisor.list().length }),
         save: (options) => save(options as { force?: boolean } | undefined),
         resurrect,
+        lastExits: (ids) => lastExits.of(Array.isArray(ids) ? ids.filter((id): id is number => typeof id === 'number') : []),
+        metricsHistory: (query) => metrics.history.query(parseHistoryQuery(query)),
         kill: () => {
           // Answer first, then close: the caller waits for the socket to go.
           setImmediate(() => void close())

@@ -68,39 +68,64 @@ function isReadable(path: string): boolean {
  * Writes the dump atomically. The old one, if it reads as a dump, becomes
  * `<path>.bak` (by a hard link renamed into place, so the `.bak` is never
  * half-written either); a damaged dump.json never pushes out a good `.bak`.
+ * A save that cannot be written (a full disk, no descriptors left) is a
+ * DumpError naming the cause, and leaves dump.json and its `.bak` as they were.
  */
 export function writeDump(path: string, apps: readonly AppSpec[]): Dump {
   const dump: Dump = { version: VERSION, savedAt: new Date().toISOString(), apps }
   const dir = dirname(path)
   const base = basename(path)
   const temp = join(dir, `.${base}.${process.pid}.tmp`)
-  const fd = openSync(temp, 'w', 0o600)
   try {
-    writeSync(fd, `${JSON.stringify(dump, null, 2)}\n`)
-    fsyncSync(fd)
+    writeWhole(temp, Buffer.from(`${JSON.stringify(dump, null, 2)}\n`))
   } catch (error) {
-    closeSync(fd)
     rmSync(temp, { force: true })
-    throw error
+    const reason = (error as Error).message
+    throw new DumpError(path, `Cannot save to ${path}: ${reason}; the previous dump (if any) is untouched`, { cause: error })
   }
-  closeSync(fd)
+  try {
+    keepBackup(path, dir, base)
+  } catch (error) {
+    rmSync(temp, { force: true })
+    throw new DumpError(path, `Cannot keep ${path}.bak: ${(error as Error).message}; the previous dump is untouched`, { cause: error })
+  }
+  renameSync(temp, path)
+  fsyncDir(dir)
+  removeStaleTemps(dir, base)
+  return dump
+}
+
+/** Writes every byte and fsyncs: a write that takes only part (a disk filling up) goes on until it fails. */
+function writeWhole(file: string, bytes: Buffer): void {
+  const fd = openSync(file, 'w', 0o600)
+  try {
+    for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** The dump there now, if it reads as one, becomes `<path>.bak`. */
+function keepBackup(path: string, dir: string, base: string): void {
   if (isReadable(path)) {
     const backupTemp = join(dir, `.${base}.bak.${process.pid}.tmp`)
     rmSync(backupTemp, { force: true })
     try {
       linkSync(path, backupTemp)
     } catch {
-      copyFileSync(path, backupTemp) // a file system without hard links
+      try {
+        copyFileSync(path, backupTemp) // a file system without hard links
+      } catch (error) {
+        rmSync(backupTemp, { force: true })
+        throw error
+      }
     }
     renameSync(backupTemp, `${path}.bak`)
     // rename() does nothing when both names are links to one file (a save killed
     // between its two renames leaves .bak linked to dump.json): drop the temp name.
     rmSync(backupTemp, { force: true })
   }
-  renameSync(temp, path)
-  fsyncDir(dir)
-  removeStaleTemps(dir, base)
-  return dump
 }
 
 /** Reads a dump; a missing file is an empty dump, a damaged one a DumpError naming the file and its `.bak`. */

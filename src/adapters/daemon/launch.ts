@@ -7,7 +7,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, chmodSync } from 'node:fs
 import { DaemonError } from '../../errors.js'
 import { connect, type SupervisorClient } from '../rpc/client.js'
 import { assertSocketPathFits } from '../rpc/socket-path.js'
-import { livePid } from './daemon.js'
+import { livePid } from './pid-file.js'
 import { daemonPaths } from './paths.js'
 
 export interface LaunchOptions {

@@ -33,6 +33,8 @@ KillMode=mixed
 TimeoutStopSec=120
 Restart=on-failure
 RestartSec=2
+# Each process takes about four descriptors in the daemon (its stdout and stderr pipes, its two log files).
+LimitNOFILE=65536
 
 [Install]
 WantedBy=${options.system ? 'multi-user.target' : 'default.target'}

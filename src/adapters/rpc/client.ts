@@ -8,7 +8,7 @@ import { ERROR_CODES, RpcError, RpcTimeoutError } from '../../errors.js'
 import type { Supervisor } from '../../supervisor.js'
 import type { EventName, SupervisorEvents } from '../../types.js'
 import { SUPERVISOR_METHODS, type SupervisorMethod } from './methods.js'
-import { errorFromWire, FrameDecoder, RPC_FRAME_TOO_LARGE, RPC_INTERNAL_ERROR, type RpcErrorObject } from './protocol.js'
+import { errorFromWire, FrameDecoder, MAX_REPLY_BYTES, RPC_INTERNAL_ERROR, RPC_REPLY_TOO_LARGE, type RpcErrorObject } from './protocol.js'
 import { assertSocketPathFits } from './socket-path.js'
 
 const { EventEmitter2 } = eventemitter2
@@ -19,6 +19,12 @@ export interface ConnectOptions {
   readonly timeout?: number
   /** How long to wait for the connection. @default 5000 */
   readonly connectTimeout?: number
+  /**
+   * The largest line accepted from the server. A reply over it rejects its
+   * call with an `RpcError` (`rpcCode` -32002) and the connection stays up.
+   * @default MAX_REPLY_BYTES (256 MiB)
+   */
+  readonly maxReplyBytes?: number
 }
 
 export interface CallOptions {
@@ -95,6 +101,7 @@ export async function connect(options: ConnectOptions): Promise<SupervisorClient
   assertSocketPathFits(options.socketPath)
   const socket = await openSocket(options.socketPath, options.connectTimeout ?? 5000)
   const defaultTimeout = options.timeout ?? 30_000
+  const maxReplyBytes = options.maxReplyBytes ?? MAX_REPLY_BYTES
   const pending = new Map<number, Pending>()
   const events = new EventEmitter2({ wildcard: true, delimiter: ':', maxListeners: 0 })
   const subscribed = new Map<string, number>()
@@ -148,7 +155,18 @@ export async function connect(options: ConnectOptions): Promise<SupervisorClient
       if (message.error) call.reject(errorFromWire(message.error))
       else call.resolve(message.result)
     },
-    () => socket.destroy(new RpcError(RPC_FRAME_TOO_LARGE, 'The server sent a frame over 1 MiB')),
+    (head) => {
+      // Only the line is lost: the call it answered (its id is in the first bytes) fails, the rest go on.
+      const id = /^\{"jsonrpc":"2\.0","id":(\d+),/.exec(head)?.[1]
+      const call = id === undefined ? undefined : pending.get(Number(id))
+      if (!call) return // an event, or a call already timed out
+      pending.delete(Number(id))
+      call.cleanup()
+      call.reject(
+        new RpcError(RPC_REPLY_TOO_LARGE, `The reply to "${call.method}" is over this client's maxReplyBytes (${maxReplyBytes} bytes)`),
+      )
+    },
+    maxReplyBytes,
   )
   socket.on('data', (chunk: Buffer) => decoder.push(chunk))
 

@@ -15,10 +15,15 @@ export const SUPERVISOR_METHODS = {
   describe: 1,
   signal: 3,
   send: 3,
+  sendLine: 3,
+  reset: 2,
   logs: 2,
   waitFor: 3,
   flushLogs: 2,
   reopenLogs: 1,
+  metrics: 1,
+  prometheus: 0,
+  invoke: 4,
 } as const
 
 export type SupervisorMethod = keyof typeof SUPERVISOR_METHODS
@@ -34,5 +39,8 @@ export const REQUIRED_PARAMS: Readonly<Partial<Record<SupervisorMethod, number>>
   describe: 1,
   signal: 2,
   send: 2,
+  sendLine: 2,
+  reset: 1,
   waitFor: 2,
+  invoke: 2,
 }

@@ -3,6 +3,9 @@
  * (newline-delimited), with a size cap per line. Shared by server and client.
  */
 import {
+  ActionFailedError,
+  ActionTimeoutError,
+  ActionUnknownError,
   ClosedError,
   CrashLoopError,
   DaemonError,
@@ -25,8 +28,17 @@ import {
   type ErrorCode,
 } from '../../errors.js'
 
-/** The largest line either side accepts: 1 MiB. */
+/** The largest request line the server accepts (requests are untrusted): 1 MiB. */
 export const MAX_FRAME_BYTES = 1024 * 1024
+
+/**
+ * The largest line a client accepts from its server, and the largest reply
+ * the server sends: 256 MiB. Replies come from the trusted side and grow with
+ * the number of processes (a `list()` of 5,000 is about 2 MiB), so they are
+ * bounded only against a runaway; a reply over it is answered with a
+ * `RPC_REPLY_TOO_LARGE` error instead, and the connection stays up.
+ */
+export const MAX_REPLY_BYTES = 256 * 1024 * 1024
 
 /** JSON-RPC 2.0 error codes. */
 export const RPC_PARSE_ERROR = -32700
@@ -38,6 +50,8 @@ export const RPC_INTERNAL_ERROR = -32603
 export const RPC_APPLICATION_ERROR = -32000
 /** The frame was longer than MAX_FRAME_BYTES. */
 export const RPC_FRAME_TOO_LARGE = -32001
+/** The reply would have been longer than the reply cap (the server's `maxReplyBytes`, or the client's). */
+export const RPC_REPLY_TOO_LARGE = -32002
 
 export type RpcId = number | string | null
 
@@ -68,10 +82,14 @@ export interface RpcEventNotification {
   readonly params: readonly [name: string, payload: unknown]
 }
 
+/** How many leading bytes of an oversized line `onOversized` gets (enough for `{"jsonrpc":"2.0","id":…`). */
+const OVERSIZED_HEAD_BYTES = 128
+
 /**
  * Splits a byte stream into lines; a line longer than `maxBytes` is reported
- * once (`onOversized`) and its bytes are discarded up to its newline, so the
- * buffer never holds more than `maxBytes`.
+ * once (`onOversized`, with its first bytes, so a client can tell which call
+ * it answered) and its bytes are discarded up to its newline, so the buffer
+ * never holds more than `maxBytes`.
  */
 export class FrameDecoder {
   #parts: Buffer[] = []
@@ -80,7 +98,7 @@ export class FrameDecoder {
 
   constructor(
     private readonly onFrame: (line: string) => void,
-    private readonly onOversized: () => void,
+    private readonly onOversized: (head: string) => void,
     private readonly maxBytes = MAX_FRAME_BYTES,
   ) {}
 
@@ -92,10 +110,11 @@ export class FrameDecoder {
       if (!this.#discarding) {
         const piece = chunk.subarray(start, end)
         if (this.#size + piece.length > this.maxBytes) {
+          const head = headOf([...this.#parts.slice(0, 8), piece])
           this.#parts = []
           this.#size = 0
           this.#discarding = true
-          this.onOversized()
+          this.onOversized(head)
         } else {
           this.#parts.push(piece)
           this.#size += piece.length
@@ -112,6 +131,12 @@ export class FrameDecoder {
       start = newline + 1
     }
   }
+}
+
+function headOf(parts: Buffer[]): string {
+  return Buffer.concat(parts.map((part) => part.subarray(0, OVERSIZED_HEAD_BYTES)))
+    .subarray(0, OVERSIZED_HEAD_BYTES)
+    .toString('utf8')
 }
 
 /** Serializes an error for the wire: TendErrors keep their code and structured fields in `data`. */
@@ -147,6 +172,9 @@ const CLASSES: Partial<Record<ErrorCode, { prototype: TendError }>> = {
   TEND_ERR_DAEMON: DaemonError,
   TEND_ERR_DUMP: DumpError,
   TEND_ERR_SOCKET: SocketError,
+  TEND_ERR_ACTION_UNKNOWN: ActionUnknownError,
+  TEND_ERR_ACTION_TIMEOUT: ActionTimeoutError,
+  TEND_ERR_ACTION_FAILED: ActionFailedError,
 }
 
 /**

@@ -15,7 +15,9 @@ import { REQUIRED_PARAMS, SUPERVISOR_METHODS, type SupervisorMethod } from './me
 import {
   errorToWire,
   FrameDecoder,
+  MAX_REPLY_BYTES,
   RPC_FRAME_TOO_LARGE,
+  RPC_REPLY_TOO_LARGE,
   RPC_INVALID_PARAMS,
   RPC_INVALID_REQUEST,
   RPC_METHOD_NOT_FOUND,
@@ -37,6 +39,14 @@ export interface ServeOptions {
   readonly methods?: Readonly<Record<string, ExtraMethod>>
   /** Bytes of unsent events per client past which further events are skipped. @default 1 MiB */
   readonly maxBufferedBytes?: number
+  /**
+   * The largest reply (or event) line sent. A reply over it is answered with
+   * an `RPC_REPLY_TOO_LARGE` (-32002) error naming its size instead, and the
+   * connection stays up; an event over it is skipped (and counted in
+   * `tend:skipped`). Requests keep their own cap, `MAX_FRAME_BYTES`.
+   * @default MAX_REPLY_BYTES (256 MiB)
+   */
+  readonly maxReplyBytes?: number
 }
 
 export interface RpcServer extends AsyncDisposable {
@@ -61,6 +71,7 @@ class Connection {
     private readonly supervisor: Supervisor,
     private readonly extra: Readonly<Record<string, ExtraMethod>>,
     private readonly maxBufferedBytes: number,
+    private readonly maxReplyBytes: number,
   ) {
     const decoder = new FrameDecoder(
       (line) => void this.#onLine(line),
@@ -81,16 +92,34 @@ class Connection {
     for (const { pattern, listener } of this.#subscriptions.splice(0)) this.supervisor.bus.off(pattern, listener)
   }
 
-  #write(message: object): void {
-    if (this.socket.destroyed || !this.socket.writable) return
-    this.socket.write(`${JSON.stringify(message, errorsAsData)}\n`)
+  /** Writes one line; false (nothing written) when it would pass `maxReplyBytes`. */
+  #write(message: object): boolean {
+    if (this.socket.destroyed || !this.socket.writable) return true
     // A client that sends requests but never reads its answers is cut off
-    // before it can grow the server's memory without bound.
-    if (this.socket.writableLength > this.maxBufferedBytes * 8) this.socket.destroy()
+    // before it can grow the server's memory without bound: the backlog is
+    // checked before each write, so one large reply alone is never the cause.
+    if (this.socket.writableLength > this.maxBufferedBytes * 8) {
+      this.socket.destroy()
+      return true
+    }
+    const line = `${JSON.stringify(message, errorsAsData)}\n`
+    // UTF-16 length ≤ UTF-8 bytes ≤ 3 × it: the exact count only near the cap
+    if (line.length * 3 > this.maxReplyBytes && Buffer.byteLength(line) > this.maxReplyBytes) return false
+    this.socket.write(line)
+    return true
   }
 
   #reply(id: RpcId, result: unknown, error?: RpcErrorObject): void {
-    this.#write(error ? { jsonrpc: '2.0', id, error } : { jsonrpc: '2.0', id, result: result ?? null })
+    if (this.#write(error ? { jsonrpc: '2.0', id, error } : { jsonrpc: '2.0', id, result: result ?? null })) return
+    this.#write({
+      jsonrpc: '2.0',
+      id,
+      error: {
+        code: RPC_REPLY_TOO_LARGE,
+        message: `The reply is over the server's reply cap of ${this.maxReplyBytes} bytes; ask for fewer processes (a narrower target)`,
+        data: { code: 'TEND_ERR_RPC', maxReplyBytes: this.maxReplyBytes },
+      },
+    })
   }
 
   #reportSkipped(): void {
@@ -135,7 +164,7 @@ class Connection {
       this.#skipped++
       return
     }
-    this.#write({ jsonrpc: '2.0', method: 'event', params: [name, payload] })
+    if (!this.#write({ jsonrpc: '2.0', method: 'event', params: [name, payload] })) this.#skipped++
   }
 
   async #onLine(line: string): Promise<void> {
@@ -183,8 +212,10 @@ class Connection {
       const fn = (this.supervisor as unknown as Record<string, unknown>)[name]
       if (typeof fn !== 'function') throw new RpcError(RPC_METHOD_NOT_FOUND, `Method "${method}" is not available in this version of tend`)
       // JSON turns an omitted argument (undefined) into null: give the method its default back.
-      // send()'s message is the one argument where null is a value.
-      const args = params.map((param, index) => (param === null && !(name === 'send' && index === 1) ? undefined : withoutSignal(param)))
+      // send()'s message and invoke()'s params are the app's data, passed as they came.
+      const args = params.map((param, index) =>
+        (name === 'send' && index === 1) || (name === 'invoke' && index === 2) ? param : param === null ? undefined : withoutSignal(param),
+      )
       return await (fn as (...args: unknown[]) => unknown).apply(this.supervisor, args)
     }
     if (Object.hasOwn(this.extra, method)) return await this.extra[method]!(...params)
@@ -293,6 +324,10 @@ function validateServeOptions(options: ServeOptions): ServeOptions {
   if (maxBufferedBytes !== undefined && !(Number.isInteger(maxBufferedBytes) && maxBufferedBytes > 0)) {
     throw new InvalidArgumentError('maxBufferedBytes', `maxBufferedBytes must be an integer > 0, got ${JSON.stringify(maxBufferedBytes)}`)
   }
+  const { maxReplyBytes } = options
+  if (maxReplyBytes !== undefined && !(Number.isInteger(maxReplyBytes) && maxReplyBytes >= 1024)) {
+    throw new InvalidArgumentError('maxReplyBytes', `maxReplyBytes must be an integer ≥ 1024, got ${JSON.stringify(maxReplyBytes)}`)
+  }
   return options
 }
 
@@ -301,7 +336,7 @@ function validateServeOptions(options: ServeOptions): ServeOptions {
  * by a killed process) is replaced; one a live server answers on is an error.
  */
 export async function serve(supervisor: Supervisor, options: ServeOptions): Promise<RpcServer> {
-  const { socketPath, maxBufferedBytes = 1024 * 1024 } = validateServeOptions(options)
+  const { socketPath, maxBufferedBytes = 1024 * 1024, maxReplyBytes = MAX_REPLY_BYTES } = validateServeOptions(options)
   const extra = { ...options.methods }
   assertSocketPathFits(socketPath)
   mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 })
@@ -314,7 +349,7 @@ export async function serve(supervisor: Supervisor, options: ServeOptions): Prom
 
   const connections = new Set<Connection>()
   const server: Server = createServer((socket) => {
-    const connection = new Connection(socket, supervisor, extra, maxBufferedBytes)
+    const connection = new Connection(socket, supervisor, extra, maxBufferedBytes, maxReplyBytes)
     connections.add(connection)
     socket.on('close', () => connections.delete(connection))
   })

@@ -1,77 +1,18 @@
 /**
  * The runtime's health server: /healthz (the supervisor is alive), /readyz
- * (every process online) and /metrics (Prometheus text, per process).
+ * (every process online) and /metrics (`supervisor.prometheus()`).
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import promClient from 'prom-client'
+import { PROMETHEUS_CONTENT_TYPE } from '../../app-metrics/prometheus.js'
 import type { Supervisor } from '../../supervisor.js'
-
-const { Gauge, Registry } = promClient
 
 export interface HealthServer extends AsyncDisposable {
   readonly port: number
   close(): Promise<void>
 }
 
-const STATUSES = ['launching', 'online', 'stopping', 'stopped', 'waiting-restart', 'errored'] as const
-
-/** A registry of its own (never prom-client's global one), filled from `list()` at each scrape. */
-function metricsRegistry(supervisor: Supervisor): InstanceType<typeof Registry> {
-  const registry = new Registry()
-  const labelNames = ['name', 'namespace', 'id', 'instance'] as const
-  const labels = (info: ReturnType<Supervisor['list']>[number]) => ({
-    name: info.name,
-    namespace: info.namespace,
-    id: String(info.id),
-    instance: String(info.instance),
-  })
-  new Gauge({
-    name: 'tend_process_cpu_percent',
-    help: 'CPU use of the process in percent of one core (last sample)',
-    labelNames,
-    registers: [registry],
-    collect() {
-      this.reset()
-      for (const info of supervisor.list()) this.set(labels(info), info.cpu)
-    },
-  })
-  new Gauge({
-    name: 'tend_process_memory_bytes',
-    help: 'Resident memory of the process in bytes (last sample)',
-    labelNames,
-    registers: [registry],
-    collect() {
-      this.reset()
-      for (const info of supervisor.list()) this.set(labels(info), info.memory)
-    },
-  })
-  new Gauge({
-    name: 'tend_process_restarts',
-    help: 'Restarts of the process since its app was started',
-    labelNames,
-    registers: [registry],
-    collect() {
-      this.reset()
-      for (const info of supervisor.list()) this.set(labels(info), info.restarts)
-    },
-  })
-  new Gauge({
-    name: 'tend_process_status',
-    help: 'Status of the process: 1 for its current status, 0 for the others',
-    labelNames: [...labelNames, 'status'],
-    registers: [registry],
-    collect() {
-      this.reset()
-      for (const info of supervisor.list()) {
-        for (const status of STATUSES) this.set({ ...labels(info), status }, info.status === status ? 1 : 0)
-      }
-    },
-  })
-  return registry
-}
-
-/** Every process is online and, where it has a readiness probe, passing it (and there is at least one). */
+/** Every process is online (and there is at least one). */
 export function isReady(supervisor: Supervisor): boolean {
   const processes = supervisor.list()
   return processes.length > 0 && processes.every((info) => info.status === 'online' && info.health?.ready !== false)
@@ -81,7 +22,6 @@ export async function serveHealth(
   supervisor: Supervisor,
   options: { port: number; host?: string; alive: () => boolean },
 ): Promise<HealthServer> {
-  const registry = metricsRegistry(supervisor)
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0]
     const send = (status: number, body: string, type = 'text/plain; charset=utf-8'): void => {
@@ -93,12 +33,15 @@ export async function serveHealth(
     if (path === '/readyz') {
       if (!options.alive()) return send(503, 'closing\n')
       const processes = supervisor.list()
-      const waiting = processes.filter((info) => info.status !== 'online').map((info) => `${info.name}#${info.instance}: ${info.status}`)
+      const waiting = processes
+        .filter((info) => info.status !== 'online' || info.health?.ready === false)
+        .map((info) => `${info.name}#${info.instance}: ${info.status === 'online' ? 'not ready' : info.status}`)
       return isReady(supervisor) ? send(200, 'ready\n') : send(503, `not ready\n${waiting.join('\n') || 'no processes'}\n`)
     }
     if (path === '/metrics') {
-      registry.metrics().then(
-        (text) => send(200, text, registry.contentType),
+      // tend's own figures per process and the apps' custom metrics: see docs/app-sdk.md
+      supervisor.prometheus().then(
+        (text) => send(200, text, PROMETHEUS_CONTENT_TYPE),
         (error: unknown) => send(500, `${String(error)}\n`),
       )
       return

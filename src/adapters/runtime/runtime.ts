@@ -3,8 +3,10 @@
  * daemon, its apps' output forwarded line by line, an optional health
  * server, and an exit code that says how it ended.
  */
+import { recordHistory } from '../../metrics/history.js'
 import { Supervisor } from '../../supervisor.js'
 import type { AppSpec, LogEvent, ProcessInfo } from '../../types.js'
+import type { DashboardServer } from '../dashboard/server.js'
 import { serveHealth, type HealthServer } from './health.js'
 
 export interface RuntimeOptions {
@@ -18,11 +20,14 @@ export interface RuntimeOptions {
   readonly healthHost?: string
   /** @default 1000 */
   readonly metricsInterval?: number
+  /** Serve the web dashboard of this runtime's Supervisor (see docs/monit-and-dashboard.md). */
+  readonly dashboard?: { readonly port: number; readonly host?: string; readonly token?: string; readonly label?: string }
 }
 
 export interface Runtime {
   readonly supervisor: Supervisor
   readonly health: HealthServer | null
+  readonly dashboard: DashboardServer | null
   /**
    * Resolves with the exit code: 0 after `stop()` or when every app ended
    * on its own, 1 when every process has ended and at least one is errored.
@@ -38,6 +43,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const supervisor = new Supervisor({ metricsInterval: options.metricsInterval ?? 1000 })
   let alive = true
   let health: HealthServer | null = null
+  let dashboard: DashboardServer | null = null
+  let history: { stop(): void } | null = null
   let finish!: (code: number) => void
   const done = new Promise<number>((resolve) => (finish = resolve))
 
@@ -45,11 +52,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const write = level === 'error' ? options.stderr : options.stdout
     write(options.json ? JSON.stringify({ source: 'tend', level, message, ...fields, at: new Date().toISOString() }) : `tend | ${message}`)
   }
+  // Whether an app has several instances (then lines say which), looked up once per app and again after a spawn (a scale).
+  const several = new Map<string, boolean>()
+  supervisor.on('process:spawn', ({ process: info }) => several.delete(info.name))
+  const hasSeveral = (name: string): boolean => {
+    let known = several.get(name)
+    if (known === undefined) several.set(name, (known = (supervisor.describe(name)[0]?.spec.instances ?? 1) > 1))
+    return known
+  }
   const onLog = (stream: 'out' | 'err') => (event: LogEvent) => {
     const write = stream === 'out' ? options.stdout : options.stderr
     const { name, instance, id } = event.process
     if (options.json) write(JSON.stringify({ app: name, instance, id, stream, line: event.line, at: new Date(event.at).toISOString() }))
-    else write(`${name}${instance > 0 || event.process.spec.instances > 1 ? `#${instance}` : ''} | ${event.line}`)
+    else write(`${name}${instance > 0 || hasSeveral(name) ? `#${instance}` : ''} | ${event.line}`)
   }
   supervisor.on('log:out', onLog('out'))
   supervisor.on('log:err', onLog('err'))
@@ -93,6 +108,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       say('info', `stopping ${supervisor.list().filter((info) => info.pid !== null).length} process(es)`)
       await supervisor.close()
       await health?.close()
+      await dashboard?.close()
+      history?.stop()
       finish(code)
       return code
     })())
@@ -100,6 +117,20 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (options.healthPort !== undefined) {
     health = await serveHealth(supervisor, { port: options.healthPort, host: options.healthHost, alive: () => alive })
     say('info', `health server on port ${health.port}: /healthz /readyz /metrics`, { port: health.port })
+  }
+  if (options.dashboard) {
+    const recorded = recordHistory(supervisor)
+    history = recorded
+    // Loaded only when asked for.
+    const { serveDashboard } = await import('../dashboard/server.js')
+    const { supervisorSource } = await import('../dashboard/source.js')
+    try {
+      dashboard = await serveDashboard({ ...options.dashboard, source: supervisorSource(supervisor, recorded.history) })
+    } catch (error) {
+      await stop(1)
+      throw error
+    }
+    say('info', `dashboard on ${dashboard.url}`, { url: dashboard.url })
   }
   supervisor.start(options.apps).then(
     (started) => say('info', `started ${started.length} process(es)`),
@@ -109,5 +140,5 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       else checkEnded()
     },
   )
-  return { supervisor, health, done, stop: () => stop(0) }
+  return { supervisor, health, dashboard, done, stop: () => stop(0) }
 }

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { ProcessInfo } from '../../../src/index.js'
+import type { ProcessDescription, ProcessInfo } from '../../../src/index.js'
 import { fixture, tempDir, until } from '../../helpers.js'
 import { tendHome } from './cli-helpers.js'
 
@@ -39,7 +39,7 @@ describe('tend CLI verbs', { timeout: 180_000 }, () => {
     const tend = tendHome()
     const [app] = await tend.json<ProcessInfo[]>(['start', fixture('long-running.cjs'), '--name', 'fl'])
     const outFile = app!.logFiles.out!
-    expect(outFile).toBe(join(tend.home, 'logs', `fl-${app!.id}-out.log`))
+    expect(outFile).toBe(join(tend.home, 'logs', `fl-${app!.instance}-out.log`))
     await until(() => existsSync(outFile) && readFileSync(outFile, 'utf8').includes('started'), {
       message: 'the first line in the log file',
     })
@@ -56,7 +56,8 @@ describe('tend CLI verbs', { timeout: 180_000 }, () => {
     const dir = tempDir()
     copyFileSync(fixture('long-running.cjs'), join(dir, 'app.cjs'))
     const [app] = await tend.json<ProcessInfo[]>(['start', join(dir, 'app.cjs'), '--name', 'watched', '--watch', '--cwd', dir])
-    expect(app!.spec).toMatchObject({ watch: [dir], cwd: dir })
+    const [described] = await tend.json<ProcessDescription[]>(['describe', 'watched'])
+    expect(described!.spec).toMatchObject({ watch: [dir], cwd: dir })
     let now: ProcessInfo[] = [app!]
     const deadline = Date.now() + 60_000
     // The watcher may arm just after start() resolves, and each change restarts the debounce

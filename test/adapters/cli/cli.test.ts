@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createServer } from 'node:net'
-import type { ProcessInfo } from '../../../src/index.js'
+import type { ProcessDescription, ProcessInfo } from '../../../src/index.js'
 import { fixture, isAlive, until } from '../../helpers.js'
 import { tendHome } from './cli-helpers.js'
 
@@ -40,7 +40,9 @@ describe('tend CLI against a real daemon', { timeout: 180_000 }, () => {
     const answer = (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as { instance: string }
     expect(['0', '1']).toContain(answer.instance)
     const worker = await tend.json<ProcessInfo[]>(['start', eco])
-    expect(worker).toMatchObject([{ name: 'worker', status: 'online', spec: { killTimeout: 3000 } }])
+    expect(worker).toMatchObject([{ name: 'worker', status: 'online' }])
+    // start's reply carries no spec (it would repeat each app's environment per process); describe has it
+    expect(await tend.json<ProcessDescription[]>(['describe', 'worker'])).toMatchObject([{ spec: { killTimeout: 3000 } }])
 
     const listed = await tend.json<ProcessInfo[]>(['list'])
     expect(summary(listed)).toEqual({ web: 2, worker: 1 })
@@ -91,11 +93,9 @@ describe('tend CLI against a real daemon', { timeout: 180_000 }, () => {
       }] }`,
     )
     const [api] = await tend.json<ProcessInfo[]>(['start', eco, '--env', 'production'])
-    expect(api).toMatchObject({
-      name: 'api',
-      status: 'online',
-      spec: { maxRestarts: 3, minUptime: 2000, killTimeout: 2500, interpreterArgs: ['--no-warnings'] },
-    })
+    expect(api).toMatchObject({ name: 'api', status: 'online' })
+    const [apiDescribed] = await tend.json<ProcessDescription[]>(['describe', 'api'])
+    expect(apiDescribed).toMatchObject({ spec: { maxRestarts: 3, minUptime: 2000, killTimeout: 2500, interpreterArgs: ['--no-warnings'] } })
     let logs = ''
     const deadline = Date.now() + 30_000
     while (!logs.includes('API_TOKEN=') && Date.now() < deadline) logs = (await tend.run(['logs', 'api', '--lines', '10'])).stdout
@@ -107,7 +107,7 @@ describe('tend CLI against a real daemon', { timeout: 180_000 }, () => {
 
     // The secret reaches the app and the dump, but list and describe never show it.
     expect(logs).toContain('API_TOKEN=s3cr3t-value')
-    const described = await tend.run(['describe', 'api'])
+    const described = await tend.run(['describe', 'api', '--env'])
     expect(described.stdout).toContain('API_TOKEN=[redacted]')
     expect(described.stdout).not.toContain('s3cr3t-value')
     expect((await tend.run(['list', '--json'])).stdout).not.toContain('s3cr3t-value')
@@ -149,9 +149,9 @@ describe('tend CLI against a real daemon', { timeout: 180_000 }, () => {
     const tend = tendHome()
     await tend.run(['start', fixture('long-running.cjs'), '--name', 'tbl', '--namespace', 'team', '-i', '2', '--fork'])
     const table = (await tend.run(['ls'])).stdout.split('\n')
-    expect(table[0]).toMatch(/^id\s+name\s+namespace\s+mode\s+pid\s+status\s+restarts\s+uptime\s+cpu\s+memory$/)
-    expect(table[1]).toMatch(/^0\s+tbl\s+team\s+fork\s+\d+\s+online\s+0\s+/)
-    expect(table[2]).toMatch(/^1\s+tbl\s+team\s+fork\s+\d+\s+online\s+0\s+/)
+    expect(table[0]).toMatch(/^id\s+name\s+namespace\s+mode\s+pid\s+uptime\s+↺\s+status\s+cpu\s+mem\s+watching$/)
+    expect(table[1]).toMatch(/^0\s+tbl\s+team\s+fork\s+\d+\s+\S+\s+0\s+online\s+/)
+    expect(table[2]).toMatch(/^1\s+tbl\s+team\s+fork\s+\d+\s+\S+\s+0\s+online\s+/)
     const unit = await tend.run(['startup', 'systemd'])
     expect(unit.code).toBe(0)
     expect(unit.stdout).toContain(`Environment=TEND_HOME=${tend.home}`)

@@ -1,0 +1,100 @@
+/**
+ * `tend describe` (`show`, `info`): the facts a person looks for first —
+ * status, pid, uptime, restarts, the last exit and why, cpu and memory, the
+ * policy and triggers that are on, log files, ports — and the environment
+ * only when asked (`--env`).
+ */
+import type { NormalizedSpec, ProcessDescription, ProcessInfo } from '../../types.js'
+import type { LastExit } from '../daemon/last-exits.js'
+import { colors, cpuText, formatBytes, memoryText, paintStatus, uptimeText } from './format.js'
+
+export interface DescribeOptions {
+  readonly env?: boolean
+  readonly color?: boolean
+  /** The daemon's record of the process's last exit, when it has one. */
+  readonly lastExit?: LastExit
+}
+
+const ms = (value: number): string => (value % 1000 === 0 && value >= 1000 ? `${value / 1000} s` : `${value} ms`)
+
+function lastExitText(info: ProcessInfo, exit: LastExit | undefined): string {
+  const code = exit ?? { code: info.exitCode, signal: info.signal }
+  if (code.code === null && code.signal === null) return '-'
+  const parts = [code.signal ? `signal ${code.signal}` : `code ${code.code}`]
+  if (exit) {
+    parts.push(exit.reason)
+    if (exit.forced) parts.push('forced: SIGKILL after killTimeout')
+    parts.push(`at ${new Date(exit.at).toISOString()}`)
+  }
+  return parts.join(', ')
+}
+
+function policyText(spec: NormalizedSpec): string {
+  if (!spec.autorestart) return 'no autorestart'
+  const parts = [
+    `restart after ${spec.backoff ? `a backoff from ${ms(spec.backoff.initialDelay)} (×${spec.backoff.factor}, up to ${ms(spec.backoff.maxDelay)})` : ms(spec.restartDelay)}`,
+  ]
+  parts.push(`errored after ${spec.maxRestarts} unstable restarts (runs under ${ms(spec.minUptime)})`)
+  if (spec.stopExitCodes.length > 0) parts.push(`exit codes ${spec.stopExitCodes.join(', ')} end it`)
+  return parts.join('; ')
+}
+
+function triggerLines(spec: NormalizedSpec): [string, string][] {
+  const rows: [string, string][] = []
+  if (spec.maxMemoryRestart !== null) rows.push(['memory limit', `${formatBytes(spec.maxMemoryRestart)} (restart above it)`])
+  if (spec.cronRestart !== null) rows.push(['cron restart', spec.cronRestart])
+  if (spec.watch) {
+    const ignoring = spec.ignoreWatch.length > 0 ? `, ignoring ${spec.ignoreWatch.join(', ')}` : ''
+    rows.push(['watch', `${spec.watch.join(', ')} (restart ${ms(spec.watchDelay)} after a change${ignoring})`])
+  }
+  return rows
+}
+
+/** Ports, where this tend knows them: sockets the supervisor holds (`listen`), else a PORT in the env. */
+function portsText(info: ProcessInfo): string | null {
+  const loose = info as unknown as { sockets?: unknown; spec: { listen?: unknown; env: Record<string, string> } }
+  const held = loose.sockets ?? loose.spec.listen
+  if (Array.isArray(held) && held.length > 0)
+    return held.map((entry) => (typeof entry === 'object' ? JSON.stringify(entry) : String(entry))).join(', ')
+  const port = loose.spec.env.PORT
+  return port ? `PORT=${port} (from the env)` : null
+}
+
+export function describeProcess(info: ProcessDescription, options: DescribeOptions = {}): string {
+  const c = colors(options.color)
+  const { spec } = info
+  const rows: [string, string][] = [
+    ['status', paintStatus(c, info.status)],
+    ['pid', info.pid === null ? '-' : String(info.pid)],
+    ['uptime', info.pid === null ? '-' : `${uptimeText(info)} (since ${new Date(info.startedAt!).toISOString()})`],
+    ['restarts', `${info.restarts}${info.unstableRestarts > 0 ? ` (${info.unstableRestarts} unstable in a row)` : ''}`],
+    ['last exit', lastExitText(info, options.lastExit)],
+    ['cpu, memory', `${cpuText(info)}, ${memoryText(info)}`],
+    ['mode', `${info.mode}, instance ${info.instance} of ${spec.instances}`],
+    ['script', [spec.interpreter, ...spec.interpreterArgs, spec.script, ...spec.args].filter(Boolean).join(' ')],
+    ['cwd', spec.cwd],
+    ['restart policy', policyText(spec)],
+    [
+      'stop',
+      spec.shutdownWithMessage
+        ? `'shutdown' message, SIGKILL after ${ms(spec.killTimeout)}`
+        : `${spec.killSignal}${spec.treekill && info.mode === 'fork' ? ' to the process group' : ''}, SIGKILL after ${ms(spec.killTimeout)}`,
+    ],
+  ]
+  if (spec.waitReady) rows.push(['readiness', `waits for 'ready', up to ${ms(spec.listenTimeout)}`])
+  rows.push(...triggerLines(spec))
+  const ports = portsText(info)
+  if (ports) rows.push(['ports', ports])
+  for (const [stream, path] of Object.entries(info.logFiles)) rows.push([`log ${stream}`, String(path)])
+  if (Object.keys(info.logFiles).length === 0) rows.push(['logs', 'no files (memory only)'])
+  const env = Object.entries(spec.env).sort(([a], [b]) => a.localeCompare(b))
+  if (!options.env) rows.push(['env', `${env.length} variable(s); --env shows them (secret-looking values as [redacted])`])
+
+  const width = Math.max(...rows.map(([key]) => key.length))
+  const lines = [
+    c.bold(`${info.name} (id ${info.id}, namespace ${info.namespace})`),
+    ...rows.map(([key, value]) => `  ${key.padEnd(width)}  ${value}`),
+  ]
+  if (options.env) lines.push('  env', ...env.map(([key, value]) => `    ${key}=${value}`))
+  return lines.join('\n')
+}
