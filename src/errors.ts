@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'TEND_ERR_NOT_FOUND',
   'TEND_ERR_EXISTS',
   'TEND_ERR_SPAWN',
+  'TEND_ERR_DEPENDENCY',
   'TEND_ERR_READY_TIMEOUT',
   'TEND_ERR_CRASH_LOOP',
   'TEND_ERR_EXITED',
@@ -161,6 +162,28 @@ export class ReadyTimeoutError extends TendError {
     this.app = app
     this.id = id
     this.timeout = timeout
+  }
+}
+
+/** An app was not started because an app it depends on failed (errored, exited, timed out); `chain` runs from it to the failed one. */
+export class DependencyError extends TendError {
+  static readonly code = 'TEND_ERR_DEPENDENCY'
+  readonly app: string
+  readonly chain: readonly string[]
+  /** What happened to the last app of the chain. */
+  readonly reason: string
+  constructor(chain: readonly string[], reason: string) {
+    super(
+      'TEND_ERR_DEPENDENCY',
+      `App "${chain[0]}" was not started: its dependency ${chain
+        .slice(1)
+        .map((name) => `"${name}"`)
+        .join(' → ')} ${reason}`,
+    )
+    this.name = 'DependencyError'
+    this.app = chain[0] ?? ''
+    this.chain = [...chain]
+    this.reason = reason
   }
 }
 

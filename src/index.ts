@@ -15,6 +15,7 @@ export {
   ExistsError,
   SpawnError,
   ReadyTimeoutError,
+  DependencyError,
   CrashLoopError,
   ExitedError,
   NoIpcError,

@@ -13,6 +13,7 @@ import type { ManagedProcess, ProcessHost } from './core/managed-process.js'
 import { Registry, type App } from './core/registry.js'
 import { parseScale } from './core/scale.js'
 import { Snapshots } from './core/snapshot.js'
+import { dependentsFirst, startInOrder } from './deps/ordered-start.js'
 import { ClosedError, InvalidArgumentError, InvalidSpecError } from './errors.js'
 import type { OutputBlock } from './logs/line-framer.js'
 import { LogManager } from './logs/log-manager.js'
@@ -35,6 +36,7 @@ import type {
   LogLine,
   Mode,
   OperationOptions,
+  ProcessEvent,
   ProcessDescription,
   ProcessInfo,
   Status,
@@ -43,6 +45,7 @@ import type {
   Target,
 } from './types.js'
 import { redactValue } from './util/redact.js'
+import { settleAll } from './util/settle.js'
 
 // eventemitter2 is CommonJS: its module object is the class, with the class again as a property.
 const { EventEmitter2 } = eventemitter2
@@ -221,7 +224,30 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       if (names.has(spec.name)) throw new InvalidSpecError(`Two specs are named "${spec.name}"`, { option: 'name', app: spec.name })
       names.add(spec.name)
     }
-    return this.#infos(await this.#operations.start(apps, signal))
+    if (apps.every(({ spec }) => Object.keys(spec.dependsOn).length === 0)) return this.#infos(await this.#operations.start(apps, signal))
+    return startInOrder(apps, {
+      start: async (app) => this.#infos(await this.#operations.start([app], signal)),
+      spawned: (name, done) => this.#spawnedOnce(name, done),
+      ended: async (name) => {
+        const processes = this.#registry.apps.get(name)?.processes ?? []
+        await settleAll(processes.map((p) => p.waitUntil(() => p.status === 'stopped' || p.status === 'errored', signal)))
+        return this.#infos(processes)
+      },
+      isRunning: (name) => this.#registry.apps.has(name),
+    })
+  }
+
+  /** Resolves on the first `process:spawn` of app `name`; the listener goes when `done` aborts. */
+  #spawnedOnce(name: string, done: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const listener = (event: ProcessEvent): void => {
+        if (event.process.name !== name) return
+        this.off('process:spawn', listener)
+        resolve()
+      }
+      this.on('process:spawn', listener)
+      done.addEventListener('abort', () => this.off('process:spawn', listener), { once: true })
+    })
   }
 
   /** A snapshot of every process, by id. */
@@ -270,7 +296,22 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   /** Stops processes gracefully (killSignal, then SIGKILL after killTimeout). They stay listed, stopped. */
   async stop(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
     const signal = this.#admit(options)
-    return this.#infos(await this.#operations.stop(target, signal))
+    return this.#dependentsFirst(target, (part) => this.#operations.stop(part, signal))
+  }
+
+  /** Runs `operation` on the target's processes, dependents before what they depend on (dependsOn), one group after the other. */
+  async #dependentsFirst(target: Target, operation: (target: Target) => Promise<ManagedProcess[]>): Promise<ProcessInfo[]> {
+    let processes: ManagedProcess[]
+    try {
+      processes = this.#registry.processesOf(target)
+    } catch {
+      return this.#infos(await operation(target)) // it may name an app still being started: resolved at the operation's turn
+    }
+    const groups = dependentsFirst(processes)
+    if (groups.length === 1) return this.#infos(await operation(target))
+    const done: ManagedProcess[] = []
+    for (const group of groups) done.push(...(await operation(group.map((process) => process.id))))
+    return this.#infos(done)
   }
 
   /**
@@ -337,7 +378,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   /** Stops processes and forgets them; an app with no process left is removed. */
   async delete(target: Target, options?: OperationOptions): Promise<ProcessInfo[]> {
     const signal = this.#admit(options)
-    return this.#infos(await this.#operations.delete(target, signal))
+    return this.#dependentsFirst(target, (part) => this.#operations.delete(part, signal))
   }
 
   /** Sends a signal to each running process the target names (the process itself, not its group). */

@@ -22,6 +22,8 @@ export type ExitReason =
   | 'watch'
   | 'ready-timeout'
   | 'delete'
+  /** A liveness or startup probe failed `failureThreshold` times in a row (see `probes`). */
+  | 'unhealthy'
 
 /** A size: bytes as a number, or a string with K, M or G (powers of 1024). */
 export type Size = number | `${number}` | `${number}${'K' | 'M' | 'G' | 'k' | 'm' | 'g' | 'KB' | 'MB' | 'GB'}`
@@ -154,6 +156,95 @@ export interface AppSpec {
    * docs/zero-downtime.md.
    */
   readonly listen?: ListenSpec | readonly ListenSpec[]
+  /** Health probes: startup, readiness and liveness. See docs/health-and-dependencies.md. */
+  readonly probes?: ProbesSpec
+  /**
+   * Apps this one starts after, within one `start([...])`: names (each meaning `'ready'`), or names with
+   * a condition. A stop or delete of the set goes the other way. See docs/health-and-dependencies.md.
+   */
+  readonly dependsOn?: readonly string[] | Readonly<Record<string, DependencyCondition>>
+}
+
+/** What an app waits for in a dependency: spawned, ready (online), ended, or ended with code 0. */
+export type DependencyCondition = 'started' | 'ready' | 'completed' | 'completedSuccessfully'
+
+/** What one probe checks: an HTTP GET, a TCP connect, a command's exit code, or a line of output. */
+export type ProbeCheckSpec =
+  | {
+      readonly http: {
+        readonly path?: string
+        readonly port?: number
+        readonly host?: string
+        readonly expectStatus?: number | readonly number[]
+      }
+    }
+  | { readonly tcp: { readonly port?: number; readonly host?: string } }
+  | { readonly exec: { readonly command: string; readonly args?: readonly string[] } }
+  /** Passes once a line of stdout or stderr matches (startup and readiness only). */
+  | { readonly logLine: string | RegExp }
+
+/** One probe with its timing; defaults as Kubernetes: interval 10 s, timeout 1 s, failureThreshold 3, successThreshold 1. */
+export type ProbeSpec = ProbeCheckSpec & {
+  /** Wait before the first check. @default 0 */
+  readonly initialDelay?: Duration
+  /** @default '10s' */
+  readonly interval?: Duration
+  /** A check that takes longer fails. @default '1s' */
+  readonly timeout?: Duration
+  /** Consecutive failures that make the probe fail. @default 3 */
+  readonly failureThreshold?: number
+  /** Consecutive successes that make it pass again (readiness only; 1 for the others). @default 1 */
+  readonly successThreshold?: number
+}
+
+export interface ProbesSpec {
+  /** Gates the others; failing it stops the instance as an unstable start (then the restart policy decides). */
+  readonly startup?: ProbeSpec
+  /** The instance is `online` only once it passes; a later failure keeps it running with `health.ready: false`. */
+  readonly readiness?: ProbeSpec
+  /** `failureThreshold` consecutive failures restart the instance with reason `unhealthy`. */
+  readonly liveness?: ProbeSpec
+}
+
+/** A probe's check after validation. */
+export type NormalizedProbeCheck =
+  | {
+      readonly kind: 'http'
+      readonly host: string
+      readonly port: number | null
+      readonly path: string
+      readonly expectStatus: readonly number[] | null
+    }
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number | null }
+  | { readonly kind: 'exec'; readonly command: string; readonly args: readonly string[] }
+  | { readonly kind: 'logLine'; readonly pattern: RegExp }
+
+export interface NormalizedProbe {
+  readonly check: NormalizedProbeCheck
+  readonly initialDelay: number
+  readonly interval: number
+  readonly timeout: number
+  readonly failureThreshold: number
+  readonly successThreshold: number
+}
+
+export interface NormalizedProbes {
+  readonly startup: NormalizedProbe | null
+  readonly readiness: NormalizedProbe | null
+  readonly liveness: NormalizedProbe | null
+}
+
+/** What the probes of a process last found (`ProcessInfo.health`, on apps with probes). */
+export interface ProcessHealth {
+  readonly status: 'unknown' | 'healthy' | 'unhealthy'
+  /** Passed its readiness probe (and is not failing it since); true without a readiness probe once started. */
+  readonly ready: boolean
+  /** The largest run of consecutive failures among the probes now running. */
+  readonly consecutiveFailures: number
+  /** ms since the epoch of the last check, or null before the first. */
+  readonly lastCheckAt: number | null
+  /** Why the last failed check failed, or null. */
+  readonly lastError: string | null
 }
 
 /** One socket of `listen`: a port (all interfaces), `'host:port'`, `'[v6]:port'`, or the long form. */
@@ -261,6 +352,9 @@ export interface NormalizedSpec extends NormalizedLogOptions {
   readonly incrementVar: string | null
   /** The sockets tend holds for the app; [] for none. */
   readonly listen: readonly NormalizedListen[]
+  /** Null when the spec has no probes. */
+  readonly probes: NormalizedProbes | null
+  readonly dependsOn: Readonly<Record<string, DependencyCondition>>
 }
 
 /** Absolute paths of a process's log files, where it has any. */
@@ -309,6 +403,8 @@ export interface ProcessInfo {
    * `waitReady`); true otherwise. See docs/readiness.md.
    */
   readonly confirmedReady: boolean
+  /** What its probes last found; only on apps with `probes`. */
+  readonly health?: ProcessHealth
   /** Whether the app restarts on file changes (`watch` is on). */
   readonly watching: boolean
   /** The sockets tend holds for the app and hands to this process ([] for none). */
@@ -399,6 +495,10 @@ export interface ProcessWarningEvent extends ProcessEvent {
   readonly message: string
 }
 
+export interface ProcessHealthEvent extends ProcessEvent {
+  readonly health: ProcessHealth
+}
+
 /** A custom metric a process reported was dropped (a bad name or labels, or at odds with another process's). */
 export interface ProcessMetricInvalidEvent extends ProcessEvent {
   /** The metric's name as the app gave it. */
@@ -440,6 +540,8 @@ export interface SupervisorEvents {
    * before its readiness signal (docs/readiness.md).
    */
   'process:warning': (event: ProcessWarningEvent) => void
+  /** The health status or readiness of a process with probes changed. */
+  'process:health': (event: ProcessHealthEvent) => void
   /** Once per process run and metric name: the metric is left out of metrics() and prometheus(). */
   'process:metric-invalid': (event: ProcessMetricInvalidEvent) => void
   'log:out': (event: LogEvent) => void

@@ -19,6 +19,7 @@ describe('docs/errors.md', () => {
       new tend.ExistsError('api'),
       new tend.SpawnError('api', 'node', new Error('ENOENT')),
       new tend.ReadyTimeoutError('api', 1, 3000),
+      new tend.DependencyError(['api', 'db'], 'failed: it crashed'),
       new tend.CrashLoopError('api', 1, { restarts: 16, exitCode: 1, signal: null }),
       new tend.ExitedError('api', 1, 0, null),
       new tend.NoIpcError(1, 'api'),

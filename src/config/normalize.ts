@@ -8,6 +8,8 @@ import { constants as osConstants } from 'node:os'
 import { statSync } from 'node:fs'
 import { basename, extname, isAbsolute, resolve } from 'node:path'
 import { InvalidSpecError } from '../errors.js'
+import { normalizeDependsOn } from '../deps/depends-on-options.js'
+import { normalizeProbes } from '../health/probe-options.js'
 import { normalizeLogOptions } from '../logs/log-options.js'
 import { listenProblem, normalizeListenOption } from '../sockets/listen-spec.js'
 import { normalizeBackoff } from '../restart/backoff-options.js'
@@ -161,6 +163,8 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
     incrementVar,
     listen: normalizeListenOption(v),
     ...normalizeLogOptions(v, cwd),
+    probes: normalizeProbes(v, env.PORT ?? context.env.PORT),
+    dependsOn: normalizeDependsOn(v, name),
   }
   const listenIssue = listenProblem(normalized)
   if (listenIssue) v.problem('listen', listenIssue)

@@ -45,6 +45,9 @@ export const SPEC_DEFAULTS = {
   logType: 'text',
   disableLogs: false,
   rotate: true,
+  // health
+  probes: undefined,
+  dependsOn: undefined,
 } as const
 
 /** The name of a top-level spec option. */

@@ -13,7 +13,8 @@ import { debuglog } from 'node:util'
 import { CrashLoopError, ExitedError, NoIpcError, ReadyTimeoutError, type TendError } from '../errors.js'
 import { decide, EMPTY_HISTORY, historyAfterRequestedRestart, type RestartHistory } from '../restart/policy.js'
 import type { ChildExit, Runner, RunningChild } from '../runners/runner.js'
-import type { ExitReason, NormalizedSpec, ProcessInfo, Status, SupervisorEvents } from '../types.js'
+import { ProbeRunner } from '../health/probe-runner.js'
+import type { ExitReason, NormalizedSpec, ProcessHealth, ProcessInfo, Status, SupervisorEvents } from '../types.js'
 import { setTimeoutOn } from '../util/timer.js'
 import { readyAtSpawn, readySignal, waitReady } from './readiness.js'
 import { replace, type Replaced } from './replacement.js'
@@ -58,6 +59,8 @@ export class ManagedProcess {
   nextRestartAt: number | null = null
   /** Why the process last failed (errored, or exited for good). */
   lastError: TendError | null = null
+  /** What the current (or last) child's probes found; null without probes. */
+  health: ProcessHealth | null = null
 
   readonly #host: ProcessHost
   #status: Status = 'stopped'
@@ -78,6 +81,8 @@ export class ManagedProcess {
   #contended = 0
   /** Runs started while an old child was still shutting down. */
   readonly #startedBesideRetiring = new WeakSet<Run>()
+  /** A child being stopped because a startup or liveness probe failed: its exit is `unhealthy`. */
+  #unhealthy: { readonly run: Run; readonly startup: boolean } | null = null
 
   constructor(host: ProcessHost, spec: NormalizedSpec, id: number, instance: number) {
     this.#host = host
@@ -245,13 +250,47 @@ export class ManagedProcess {
     ] as const) {
       if (readable) this.#host.captureOutput(this, stream, readable)
     }
+    this.#probe(run)
     return run
+  }
+
+  /** Starts the child's probes, if its spec has any; they end with the child. */
+  #probe(run: Run): void {
+    const { probes, cwd } = this.spec
+    if (!probes) return
+    const env = this.#host.childEnv(this.spec, this.instance)
+    const port = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : null
+    const runner = new ProbeRunner(probes, { port, cwd, env }, run.signal, {
+      onChange: (health) => {
+        if (run !== this.#run) return // a replacement's probes: its health becomes the process's at the handover
+        this.health = health
+        this.#emit('process:health', { health })
+      },
+      onFailed: (kind, error) => this.#onProbeFailed(run, kind, error),
+    })
+    run.probes = runner
+    runner.watchOutput([run.child.stdout, run.child.stderr])
+    runner.start()
+  }
+
+  /**
+   * A startup or liveness probe failed: the child is stopped the two-phase way
+   * and its exit goes the crash path with reason `unhealthy` (restart policy,
+   * backoff and crash loop apply); a failed startup counts as an unstable run.
+   * A replacement that fails is stopped, and the reload rolls back.
+   */
+  #onProbeFailed(run: Run, kind: 'startup' | 'liveness', error: string): void {
+    debug('process %d (%s #%d): pid %d %s probe failed: %s', this.id, this.spec.name, this.instance, run.child.pid, kind, error)
+    if (run.child.hasExited || this.#operation.kind === 'stop') return
+    if (run === this.#run) this.#unhealthy = { run, startup: kind === 'startup' }
+    void run.stop(this.spec.killTimeout)
   }
 
   /** Makes `run` the process's own: its exit is the process's exit. */
   #adopt(run: Run): void {
     this.#run = run
     if (this.#retiring.size > 0) this.#startedBesideRetiring.add(run)
+    this.health = run.probes ? run.probes.health : null
     void run.child.exited.then((exit) => this.#onExit(run, exit))
   }
 
@@ -276,14 +315,17 @@ export class ManagedProcess {
       this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: operation.reason, forced: run.forced })
       return // the stopper decides what comes next
     }
-    const uptime = this.startedAt === null ? 0 : Date.now() - this.startedAt
+    const unhealthy = this.#unhealthy?.run === run ? this.#unhealthy : null
+    this.#unhealthy = null
+    const uptime = this.startedAt === null || unhealthy?.startup ? 0 : Date.now() - this.startedAt
     // the exit ends a launch; a replacement in flight stays in flight: it decides at its end
     const next = operation.kind === 'replace' ? operation : NONE
     const besideRetiring = this.#retiring.size > 0 || this.#startedBesideRetiring.has(run)
-    if (besideRetiring && uptime < this.spec.minUptime) return this.#retryWhileRetiring(run, exit, next)
+    if (!unhealthy && besideRetiring && uptime < this.spec.minUptime) return this.#retryWhileRetiring(run, exit, next)
     const decision = decide({ ...exit, uptime }, this.#history, this.spec)
-    debug('process %d (%s #%d): %s, decided %s', this.id, this.spec.name, this.instance, decision.reason, decision.action)
-    this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: decision.reason, forced: run.forced })
+    const reason: ExitReason = unhealthy ? 'unhealthy' : decision.reason
+    debug('process %d (%s #%d): %s, decided %s', this.id, this.spec.name, this.instance, reason, decision.action)
+    this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason, forced: run.forced })
     if (decision.action === 'stop') {
       this.lastError = new ExitedError(this.spec.name, this.id, exit.code, exit.signal)
       this.#enter('stopped', next)
@@ -293,7 +335,7 @@ export class ManagedProcess {
     } else {
       this.#history = decision.history
       this.restarts++
-      this.#scheduleRestart(next, decision.delay, decision.history.attempt, decision.reason)
+      this.#scheduleRestart(next, decision.delay, decision.history.attempt, reason)
     }
   }
 

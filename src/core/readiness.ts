@@ -16,6 +16,8 @@
  *   a reload's replacement is rolled back (the old child keeps serving) and
  *   a launch fails with ReadyTimeoutError, so a release that stopped
  *   listening never silently replaces one that did.
+ * With a startup or readiness probe, the probes decide instead, within the
+ * longer of `listenTimeout` and the time the probes need to decide (src/health/).
  */
 import type { NormalizedSpec } from '../types.js'
 import type { Run } from './run.js'
@@ -35,13 +37,16 @@ export function readyAtSpawn(spec: Pick<NormalizedSpec, 'waitReady' | 'mode' | '
 
 /** The signal alone, however late: what confirms a child that went online by the timeout. */
 export function readySignal(run: Run, spec: Pick<NormalizedSpec, 'waitReady'>): Promise<void> {
+  if (run.probes?.gates) return run.probes.ready
   return spec.waitReady ? run.readyMessage : run.child.online
 }
 
 export function waitReady(run: Run, spec: Pick<NormalizedSpec, 'waitReady' | 'listenTimeout'>): Promise<Readiness> {
+  const probes = run.probes?.gates ? run.probes : null
   const ready = readySignal(run, spec)
+  const bound = probes ? Math.max(spec.listenTimeout, probes.bound) : spec.listenTimeout
   return new Promise<Readiness>((resolve) => {
-    const cancel = run.after(spec.listenTimeout, () => resolve('timeout'))
+    const cancel = run.after(bound, () => resolve('timeout'))
     const settle = (readiness: Readiness): void => {
       cancel()
       resolve(readiness)

@@ -5,6 +5,7 @@
  * and none has to be cleared by hand.
  */
 import type { ChildExit, Runner, RunningChild, SpawnRequest } from '../runners/runner.js'
+import type { ProbeRunner } from '../health/probe-runner.js'
 import { setTimeoutOn } from '../util/timer.js'
 
 /** What a run reports as it goes; `pid` is the run's child (not necessarily the process's current one, during a reload). */
@@ -19,6 +20,8 @@ export class Run {
   readonly startedAt: number
   /** Resolves when the child sends `'ready'` over IPC (what `waitReady` waits for). */
   readonly readyMessage: Promise<void>
+  /** The child's health probes, when its spec has any (set once, right after the spawn). */
+  probes: ProbeRunner | null = null
   readonly #controller = new AbortController()
   #forced = false
 

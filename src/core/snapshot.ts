@@ -29,6 +29,7 @@ export class Snapshots {
       memory: running ? process.memory : 0,
       logFiles,
       confirmedReady: process.confirmedReady,
+      ...(process.health ? { health: process.health } : {}),
       watching: spec.watch !== false,
       sockets,
     }

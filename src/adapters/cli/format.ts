@@ -92,7 +92,7 @@ export function processTable(processes: readonly ProcessInfo[], options: TableOp
     info.pid === null ? '-' : String(info.pid),
     uptimeText(info),
     String(info.restarts),
-    info.status,
+    statusCell(info),
     cpuText(info),
     memoryText(info),
     info.watching ? 'enabled' : 'disabled',
@@ -126,6 +126,14 @@ export function miniList(processes: readonly ProcessInfo[]): string {
       ].join('\n'),
     )
     .join('\n')
+}
+
+/** The status, with what the probes say when they disagree with it: `online (not ready)`, `online (unhealthy)`. */
+function statusCell(info: ProcessInfo): string {
+  const { health } = info
+  if (!health || info.status !== 'online') return info.status
+  if (health.status === 'unhealthy') return `${info.status} (unhealthy)`
+  return health.ready ? info.status : `${info.status} (not ready)`
 }
 
 const SORT_KEYS: Record<string, (info: ProcessInfo) => number | string> = {

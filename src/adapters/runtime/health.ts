@@ -15,7 +15,7 @@ export interface HealthServer extends AsyncDisposable {
 /** Every process is online (and there is at least one). */
 export function isReady(supervisor: Supervisor): boolean {
   const processes = supervisor.list()
-  return processes.length > 0 && processes.every((info) => info.status === 'online')
+  return processes.length > 0 && processes.every((info) => info.status === 'online' && info.health?.ready !== false)
 }
 
 export async function serveHealth(
@@ -33,7 +33,9 @@ export async function serveHealth(
     if (path === '/readyz') {
       if (!options.alive()) return send(503, 'closing\n')
       const processes = supervisor.list()
-      const waiting = processes.filter((info) => info.status !== 'online').map((info) => `${info.name}#${info.instance}: ${info.status}`)
+      const waiting = processes
+        .filter((info) => info.status !== 'online' || info.health?.ready === false)
+        .map((info) => `${info.name}#${info.instance}: ${info.status === 'online' ? 'not ready' : info.status}`)
       return isReady(supervisor) ? send(200, 'ready\n') : send(503, `not ready\n${waiting.join('\n') || 'no processes'}\n`)
     }
     if (path === '/metrics') {
