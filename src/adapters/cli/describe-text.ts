@@ -4,7 +4,7 @@
  * policy and triggers that are on, log files, ports — and the environment
  * only when asked (`--env`).
  */
-import type { NormalizedSpec, ProcessDescription, ProcessInfo } from '../../types.js'
+import type { NormalizedSpec, ProcessDescription, ProcessHealth, ProcessInfo } from '../../types.js'
 import type { LastExit } from '../daemon/last-exits.js'
 import { colors, cpuText, formatBytes, memoryText, paintStatus, uptimeText } from './format.js'
 
@@ -64,6 +64,15 @@ function portsText(info: ProcessDescription): string | null {
   return port ? `PORT=${port} (from the env)` : null
 }
 
+/** The probes' last word: status, readiness, failures in a row, when, and why the last check failed. */
+function healthText(health: ProcessHealth): string {
+  const parts = [health.status, health.ready ? 'ready' : 'not ready']
+  if (health.consecutiveFailures > 0) parts.push(`${health.consecutiveFailures} failed check(s) in a row`)
+  if (health.lastCheckAt !== null) parts.push(`last check ${new Date(health.lastCheckAt).toISOString()}`)
+  if (health.lastError) parts.push(`last error: ${health.lastError}`)
+  return parts.join(', ')
+}
+
 export function describeProcess(info: ProcessDescription, options: DescribeOptions = {}): string {
   const c = colors(options.color)
   const { spec } = info
@@ -91,6 +100,7 @@ export function describeProcess(info: ProcessDescription, options: DescribeOptio
       'ready',
       `not confirmed: online because listen_timeout (${ms(spec.listenTimeout)}) ran out before it listened or sent 'ready'`,
     ])
+  if (info.health) rows.push(['health', healthText(info.health)])
   rows.push(...triggerLines(spec))
   const ports = portsText(info)
   if (ports) rows.push(['ports', ports])

@@ -121,5 +121,13 @@ describe('tend describe', () => {
     const text = describeProcess(info(), { color: false })
     expect(text).toMatch(/last exit\s+-$/m)
     expect(text).not.toMatch(/memory limit|cron restart|^\s+watch/m)
+    expect(text).not.toMatch(/^\s+health\s/m)
+  })
+
+  it('shows what the probes last found, for an app with probes', () => {
+    const health = { status: 'unhealthy', ready: false, consecutiveFailures: 2, lastCheckAt: 0, lastError: 'HTTP 503' } as const
+    expect(describeProcess(info({ health }), { color: false })).toMatch(
+      /^\s+health\s+unhealthy, not ready, 2 failed check\(s\) in a row, last check 1970-01-01T00:00:00.000Z, last error: HTTP 503$/m,
+    )
   })
 })
