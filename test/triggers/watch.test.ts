@@ -139,6 +139,9 @@ describe('teardown of triggers', () => {
   const watchers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'FSEventWrap').length
 
   it('close() closes every watcher', async () => {
+    // The watchers of earlier tests close asynchronously (on Node 24 some were still open here): count from
+    // a settled state, or from whatever stays (the wait ends quietly if something else keeps one).
+    await until(() => watchers() === 0, { timeout: 5_000 }).catch(() => undefined)
     const before = watchers()
     const sup = supervisor()
     await sup.start({ name: 'dev', script: fixture('long-running.cjs'), cwd: tempDir(), watch: true, cronRestart: '0 0 1 1 *' })

@@ -104,6 +104,13 @@ describe('tend start, as PM2 users use it', { timeout: 240_000 }, () => {
 
   it('refuses a .ts script without a loader, naming the two ways that work, and runs it with one', async () => {
     const tend = tendHome()
+    if ((process.features as { typescript?: unknown }).typescript) {
+      // Node 22.18+, 23.6+ and 24+ strip types by themselves: the script runs as it is.
+      const [plain] = await tend.json<ProcessInfo[]>(['start', fixture('typed-server.ts'), '--cwd', fixturesDir])
+      expect(plain!.status).toBe('online')
+      await waitForLog(tend, 'typed-server', /^typed \d+$/)
+      return
+    }
     const refused = await tend.run(['start', fixture('typed-server.ts')])
     expect(refused.code).not.toBe(0)
     expect(refused.stderr).toContain("interpreter: 'tsx'")
