@@ -72,7 +72,9 @@ export async function logs(target: string | undefined, options: LogsOptions): Pr
     const parsed = target === undefined ? 'all' : parseTarget(target)
     const processes = await client.describe(parsed)
     for (const info of processes) {
-      const memory = count === 0 ? [] : await client.logs(info.id, { lines: count })
+      // With --out or --err the newest lines may be of the other stream: ask memory for more, then keep `count` wanted ones.
+      const asked = options.out === options.err ? count : count + 200
+      const memory = count === 0 ? [] : await client.logs(info.id, { lines: asked })
       for (const line of await recentOf(info, memory, count, wanted)) print(line)
     }
     if (!options.follow || options.nostream) return

@@ -142,8 +142,11 @@ describe('dashboard server', { timeout: 60_000 }, () => {
       }
     }
     await ping()
-    const seen = await readEvents(first, (events) => events.some((event) => event.event === 'log'))
-    const lastSeen = seen.find((event) => event.event === 'log')!
+    // The stream may also carry the 'ready' line, if its event came after the connection: go by the ping's.
+    const isPing = (event: { event?: string; data?: unknown }): boolean =>
+      event.event === 'log' && (event.data as { line?: string }).line === pings[0]
+    const seen = await readEvents(first, (events) => events.some(isPing))
+    const lastSeen = seen.find(isPing)!
     expect(lastSeen.data).toMatchObject({ id: info!.id, name: 'talker', stream: 'out', line: pings[0] })
 
     // While nobody listens, more lines come (one signal at a time).
