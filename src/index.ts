@@ -33,6 +33,7 @@ export type {
   ProcessMetrics,
   InvokeOptions,
   ActionOutcome,
+  OutcomeOf,
   MetricSnapshot,
   Aggregate,
   MetricKind,

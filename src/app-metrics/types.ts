@@ -22,7 +22,8 @@ export interface InvokeOptions {
   readonly signal?: AbortSignal
 }
 
-interface OutcomeOf {
+/** Which process an action outcome is from. */
+export interface OutcomeOf {
   readonly id: number
   readonly name: string
   readonly instance: number
