@@ -163,6 +163,16 @@ export interface AppSpec {
    * a condition. A stop or delete of the set goes the other way. See docs/health-and-dependencies.md.
    */
   readonly dependsOn?: readonly string[] | Readonly<Record<string, DependencyCondition>>
+  /**
+   * The app matters enough that `tend runtime` ends when it gives up: a
+   * process of it `errored` (a crash loop, a spawn error, a readiness
+   * timeout), or, with `autorestart: false`, it ended for good after a
+   * failure (a crash, an unhealthy probe). The runtime stops the other apps
+   * gracefully and exits 3, so the orchestrator restarts the container.
+   * The library only carries the flag. See docs/deploy-systemd-kubernetes.md.
+   * @default false
+   */
+  readonly critical?: boolean
 }
 
 /** What an app waits for in a dependency: spawned, ready (online), ended, or ended with code 0. */
@@ -355,6 +365,7 @@ export interface NormalizedSpec extends NormalizedLogOptions {
   /** Null when the spec has no probes. */
   readonly probes: NormalizedProbes | null
   readonly dependsOn: Readonly<Record<string, DependencyCondition>>
+  readonly critical: boolean
 }
 
 /** Absolute paths of a process's log files, where it has any. */

@@ -165,6 +165,7 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
     ...normalizeLogOptions(v, cwd),
     probes: normalizeProbes(v, env.PORT ?? context.env.PORT),
     dependsOn: normalizeDependsOn(v, name),
+    critical: v.boolean('critical'),
   }
   const listenIssue = listenProblem(normalized)
   if (listenIssue) v.problem('listen', listenIssue)

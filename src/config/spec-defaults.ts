@@ -48,6 +48,8 @@ export const SPEC_DEFAULTS = {
   // health
   probes: undefined,
   dependsOn: undefined,
+  // tend runtime
+  critical: false,
 } as const
 
 /** The name of a top-level spec option. */

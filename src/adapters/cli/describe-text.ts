@@ -101,6 +101,7 @@ export function describeProcess(info: ProcessDescription, options: DescribeOptio
       `not confirmed: online because listen_timeout (${ms(spec.listenTimeout)}) ran out before it listened or sent 'ready'`,
     ])
   if (info.health) rows.push(['health', healthText(info.health)])
+  if (spec.critical) rows.push(['critical', 'yes: tend runtime exits (code 3) when it gives up'])
   rows.push(...triggerLines(spec))
   const ports = portsText(info)
   if (ports) rows.push(['ports', ports])

@@ -10,6 +10,7 @@ export interface RuntimeVerbOptions {
   readonly healthHost?: string
   readonly dashboardPort?: string
   readonly dashboardHost?: string
+  readonly exitOnEnd?: boolean
 }
 
 export async function runtime(file: string, options: RuntimeVerbOptions): Promise<void> {
@@ -26,6 +27,7 @@ export async function runtime(file: string, options: RuntimeVerbOptions): Promis
   const run = await startRuntime({
     apps: ecosystem.apps,
     json: options.json,
+    exitOnEnd: options.exitOnEnd,
     healthPort: port,
     healthHost: options.healthHost,
     dashboard:

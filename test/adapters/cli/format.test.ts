@@ -124,6 +124,13 @@ describe('tend describe', () => {
     expect(text).not.toMatch(/^\s+health\s/m)
   })
 
+  it('says when the app is critical, and nothing when it is not', () => {
+    expect(describeProcess(info({ spec: { critical: true } }), { color: false })).toMatch(
+      /^\s+critical\s+yes: tend runtime exits \(code 3\) when it gives up$/m,
+    )
+    expect(describeProcess(info(), { color: false })).not.toMatch(/^\s+critical\s/m)
+  })
+
   it('shows what the probes last found, for an app with probes', () => {
     const health = { status: 'unhealthy', ready: false, consecutiveFailures: 2, lastCheckAt: 0, lastError: 'HTTP 503' } as const
     expect(describeProcess(info({ health }), { color: false })).toMatch(
