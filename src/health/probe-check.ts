@@ -4,7 +4,7 @@
  * `signal` ends it (the check's timeout or the child's exit).
  */
 import { execFile } from 'node:child_process'
-import { request } from 'node:http'
+import { request, type Agent } from 'node:http'
 import { connect } from 'node:net'
 import type { NormalizedProbeCheck } from '../types.js'
 
@@ -15,12 +15,14 @@ export interface ProbeTarget {
   readonly env: Readonly<Record<string, string>>
   /** True once a line of the child's output matched a logLine pattern. */
   readonly sawLine: (pattern: RegExp) => boolean
+  /** Keeps HTTP probes' connections open between checks (one per child); none: a connection per check. */
+  readonly agent?: Agent
 }
 
 export function runCheck(check: NormalizedProbeCheck, target: ProbeTarget, signal: AbortSignal): Promise<void> {
   switch (check.kind) {
     case 'http':
-      return httpCheck(check.host, portOf(check.port, target), check.path, check.expectStatus, signal)
+      return httpCheck(check.host, portOf(check.port, target), check.path, check.expectStatus, signal, target.agent)
     case 'tcp':
       return tcpCheck(check.host, portOf(check.port, target), signal)
     case 'exec':
@@ -36,16 +38,32 @@ function portOf(port: number | null, target: ProbeTarget): number {
   return resolved
 }
 
-function httpCheck(host: string, port: number, path: string, expect: readonly number[] | null, signal: AbortSignal): Promise<void> {
+const PROBE_HEADERS = Object.freeze({ 'user-agent': 'tend-probe' })
+
+function httpCheck(
+  host: string,
+  port: number,
+  path: string,
+  expect: readonly number[] | null,
+  signal: AbortSignal,
+  agent: Agent | undefined,
+  retried = false,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = request({ host, port, path, method: 'GET', signal, agent: false, headers: { 'user-agent': 'tend-probe' } }, (res) => {
+    const req = request({ host, port, path, method: 'GET', signal, agent: agent ?? false, headers: PROBE_HEADERS }, (res) => {
       res.resume()
       const status = res.statusCode ?? 0
       const ok = expect ? expect.includes(status) : status >= 200 && status < 400
       if (ok) resolve()
       else reject(new Error(`GET ${path} answered ${status}`))
     })
-    req.on('error', (error) => reject(signal.aborted ? new Error(`GET ${path} timed out`) : error))
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (signal.aborted) return reject(new Error(`GET ${path} timed out`))
+      // a kept-alive connection the app closed just as the check reused it: once more on a new one
+      if (req.reusedSocket && !retried && error.code === 'ECONNRESET')
+        return void httpCheck(host, port, path, expect, signal, undefined, true).then(resolve, reject)
+      reject(error)
+    })
     req.end()
   })
 }
