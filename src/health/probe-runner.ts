@@ -2,8 +2,9 @@
  * The probes of one child (one Run): startup first, then readiness and
  * liveness side by side, each on the ticks of its interval (untilNextTick)
  * with Kubernetes' thresholds.
- * Every timer and check hangs off the run's AbortSignal, so nothing outlives
- * the child. What it finds goes out as a ProcessHealth on every change of
+ * The waits hang off the run's AbortSignal, and its end closes the HTTP
+ * connections and kills a command in flight (a TCP connect ends within its
+ * timeout), so nothing outlives the child for long. What it finds goes out as a ProcessHealth on every change of
  * status or readiness; a failed startup or liveness probe is reported once,
  * and the process decides (it stops the child, then the restart policy).
  */
@@ -130,18 +131,11 @@ export class ProbeRunner {
 
   /** One check bounded by the probe's timeout; null when it passed, else why not. */
   async #check(probe: NormalizedProbe): Promise<string | null> {
-    const controller = new AbortController()
-    const abort = (): void => controller.abort()
-    this.#signal.addEventListener('abort', abort, { once: true })
-    const timer = setTimeout(abort, probe.timeout)
     try {
-      await runCheck(probe.check, this.#target, controller.signal)
+      await runCheck(probe.check, this.#target, probe.timeout, this.#signal)
       return null
     } catch (error) {
       return (error as Error).message
-    } finally {
-      clearTimeout(timer)
-      this.#signal.removeEventListener('abort', abort)
     }
   }
 
