@@ -345,11 +345,15 @@ export class AppOperations {
     })
   }
 
-  /** Waits for the operations in flight, stops every process, clears their timers and closes the log files. */
+  /**
+   * Waits for the operations in flight, stops every process (dependents
+   * before what they depend on: an API before its database), clears their
+   * timers and closes the log files.
+   */
   async close(): Promise<void> {
     await this.#queue.idle()
     const processes = this.#registry.all()
-    await Promise.allSettled(processes.map((process) => process.stop('stop')))
+    for (const wave of dependentsFirst(processes)) await Promise.allSettled(wave.map((process) => process.stop('stop')))
     for (const process of processes) process.dispose()
     this.#sockets.close()
     await this.#logs.close()
