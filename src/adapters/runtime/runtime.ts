@@ -108,8 +108,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     (stopping ??= (async () => {
       alive = false
       say('info', `stopping ${supervisor.list().filter((info) => info.pid !== null).length} process(es)`)
-      // dependents before what they depend on (dependsOn), each app within its killTimeout; close() then waits for the rest
-      if (supervisor.list().length > 0) await supervisor.stop('all').catch(() => undefined)
+      // every app within its killTimeout, dependents before what they depend on (dependsOn)
       await supervisor.close()
       await health?.close()
       await dashboard?.close()
