@@ -112,6 +112,13 @@ describe('tend runtime: how it ends', { timeout: 180_000 }, () => {
     expect(run.err).toContain('tend | every app has ended, 1 process(es) failed (bad): exiting with 1')
   })
 
+  it('says which app ended it in a JSON line on stderr with --json', async () => {
+    const run = runtime([{ name: 'job', script: fixture('exit-with.cjs'), args: ['6'], autorestart: false, critical: true }], ['--json'])
+    expect(await run.exited).toBe(3)
+    const ends = run.err.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === 'end')
+    expect(ends).toEqual([expect.objectContaining({ source: 'tend', level: 'error', app: 'job', code: 3 })])
+  })
+
   it('exits 3 when a critical app that does not restart exits with a failure', async () => {
     const run = runtime([
       { name: 'side', script: fixture('say-on-stop.cjs'), wait_ready: true, listen_timeout: 60_000 },
