@@ -373,7 +373,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       if (desired.has(spec.name)) throw new InvalidSpecError(`Two specs are named "${spec.name}"`, { option: 'name', app: spec.name })
       desired.set(spec.name, { spec, source: source as AppSpec })
     }
-    this.#groups.check([...desired.values()].map(({ spec }) => spec))
+    // a dry run starts nothing, and the CLI declares a file's groups only when it applies for real
+    if (options.dryRun !== true) this.#groups.check([...desired.values()].map(({ spec }) => spec))
     const names = [...desired.keys(), ...[...this.#registry.apps.keys()].filter((name) => !desired.has(name))]
     const flags = { prune: options.prune === true, dryRun: options.dryRun === true }
     const results = await this.#operations.apply(names, desired, flags, signal)

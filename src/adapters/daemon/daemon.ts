@@ -7,6 +7,7 @@ import { chmodSync, createWriteStream, mkdirSync, rmSync, writeFileSync, type Wr
 import { format } from 'node:util'
 import { DaemonError, InvalidArgumentError } from '../../errors.js'
 import { parseHistoryQuery, recordHistory } from '../../metrics/history.js'
+import { groupSpecOf } from '../../groups/group-options.js'
 import { Supervisor } from '../../supervisor.js'
 import type { AppSpec, ProcessInfo } from '../../types.js'
 import { VERSION } from '../../version.js'
@@ -117,17 +118,22 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         )
       }
     }
-    writeDump(paths.dump, specs)
-    log('saved %d apps to %s', specs.length, paths.dump)
+    const groups = Object.fromEntries(supervisor.groups().map((group) => [group.name, groupSpecOf(group)]))
+    writeDump(paths.dump, specs, groups)
+    log('saved %d apps and %d groups to %s', specs.length, Object.keys(groups).length, paths.dump)
     return { path: paths.dump, apps: specs.length }
   }
 
   const resurrect = async (): Promise<ProcessInfo[]> => {
-    const { apps } = readDump(paths.dump)
+    const { apps, groups } = readDump(paths.dump)
     const running = new Set(supervisor.list().map((info) => info.name))
     const missing = apps.filter((spec: AppSpec) => !running.has(String(spec.name)))
     log('resurrecting %d of %d saved apps', missing.length, apps.length)
     if (missing.length === 0) return []
+    // groups a running daemon declared since keep their declaration: only the missing ones come from the dump
+    const declared = new Set(supervisor.groups().map((group) => group.name))
+    const absent = Object.entries(groups).filter(([name]) => !declared.has(name))
+    if (absent.length > 0) supervisor.defineGroups(Object.fromEntries(absent))
     return supervisor.start(missing)
   }
 
