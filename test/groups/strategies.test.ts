@@ -1,7 +1,9 @@
+import { rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CrashLoopError, InvalidSpecError } from '../../src/errors.js'
 import type { AppSpec, GroupStrategy, ProcessInfo, Supervisor } from '../../src/index.js'
-import { fixture, nextEvent, recordEvents, supervisor, until } from '../helpers.js'
+import { fixture, nextEvent, recordEvents, supervisor, tempDir, until } from '../helpers.js'
 
 // db ← api ← worker in the group, and one app outside it
 const member = (name: string, dependsOn: string[] = []): AppSpec => ({
@@ -72,6 +74,29 @@ describe('supervision strategies', () => {
     for (const name of ['db', 'worker', 'outside']) expect(after[name], name).toBe(before[name])
     expect(events.some((event) => event.name === 'group:restart')).toBe(false)
     expect(sup.groups()[0]).toMatchObject({ name: 'backend', strategy: 'one_for_one', recentRestarts: 1 })
+  })
+
+  it('an unhealthy exit (a failed liveness probe) triggers the strategy too', async () => {
+    const flag = join(tempDir(), 'sick')
+    const sup = supervisor({ groups: { backend: { strategy: 'one_for_all' } } })
+    await sup.start([
+      member('db'),
+      {
+        ...member('api', ['db']),
+        probes: { liveness: { exec: { command: 'sh', args: ['-c', `[ ! -e ${flag} ]`] }, interval: '200ms', failureThreshold: 1 } },
+      },
+    ])
+    const before = pidsOf(sup)
+    const restart = nextEvent(sup, 'group:restart')
+    writeFileSync(flag, '')
+    const event = await restart
+    rmSync(flag)
+    expect(event).toMatchObject({ reason: 'unhealthy', apps: ['db', 'api'], trigger: { name: 'api', pid: before.api } })
+    await until(() => sup.groups()[0]!.status === 'running' && sup.list().every((info) => info.status === 'online'), {
+      timeout: 30_000,
+      message: 'the group to settle',
+    })
+    expect(pidsOf(sup).db).not.toBe(before.db)
   })
 
   it('gives up after more than maxRestarts restarts within period: members stopped, group:errored with a CrashLoopError', async () => {
