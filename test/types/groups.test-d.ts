@@ -9,7 +9,7 @@ describe('supervision group types', () => {
     const bad: GroupSpec = { strategy: 'one_for_some' }
     void bad
     const sup = new Supervisor({ groups })
-    expectTypeOf(sup.defineGroups).parameter(0).toEqualTypeOf<Readonly<Record<string, GroupSpec>>>()
+    expectTypeOf<Parameters<Supervisor['defineGroups']>[0]>().toEqualTypeOf<Readonly<Record<string, GroupSpec>>>()
     expectTypeOf(sup.groups()).toEqualTypeOf<GroupInfo[]>()
     sup.on('group:errored', (event) => {
       expectTypeOf(event).toEqualTypeOf<{ readonly group: string; readonly error: CrashLoopError; readonly at: number }>()
