@@ -86,6 +86,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     log('%s#%d exited with %s: %s', info.name, info.instance, signal ?? code, reason)
   })
   supervisor.on('process:errored', ({ process: info, error }) => log('%s#%d errored: %s', info.name, info.instance, error.message))
+  supervisor.on('group:restart', ({ group, strategy, trigger, reason, apps }) =>
+    log('group %s (%s): %s#%d exited (%s); restarting %s', group, strategy, trigger.name, trigger.instance, reason, apps.join(', ')),
+  )
+  supervisor.on('group:errored', ({ group, error }) => log('group %s gave up: %s', group, error.message))
   supervisor.on('logfile:error', ({ app, path, error }) => log('log file %s of %s stopped taking writes: %s', path, app, error.message))
   // The last hour of CPU and memory, for `tend monit` and `tend dashboard` (see docs/monit-and-dashboard.md).
   const metrics = recordHistory(supervisor)
