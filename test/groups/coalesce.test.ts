@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fixture, recordEvents, supervisor, until } from '../helpers.js'
+import { fixture, nextEvent, recordEvents, supervisor, until } from '../helpers.js'
 
 describe('a crash during a group restart in flight', () => {
   it('is counted and coalesced into one more restart after it, never run beside it', async () => {
@@ -39,5 +39,23 @@ describe('a crash during a group restart in flight', () => {
     expect(names.indexOf('process:online api')).toBeLessThan(second)
     // three crashes counted: api's and db's two
     expect(sup.groups()[0]).toMatchObject({ recentRestarts: 3, status: 'running' })
+  })
+
+  it('close() during a group restart cuts it short and leaves no process behind', async () => {
+    const sup = supervisor({ groups: { backend: { strategy: 'one_for_all' } } })
+    await sup.start([
+      { name: 'db', script: fixture('ready-after.cjs'), args: ['1500'], waitReady: true, listenTimeout: 30_000, group: 'backend' },
+      { name: 'api', script: fixture('long-running.cjs'), group: 'backend', dependsOn: ['db'] },
+    ])
+    // db's new child is waiting to get ready when close() comes
+    const dbSpawned = nextEvent(sup, 'process:spawn', (event) => event.process.name === 'db')
+    process.kill(sup.list().find((info) => info.name === 'api')!.pid!, 'SIGKILL')
+    await dbSpawned
+    await sup.close()
+    expect(sup.list().map((info) => [info.name, info.status, info.pid])).toEqual([
+      ['db', 'stopped', null],
+      ['api', 'stopped', null],
+    ])
+    expect(sup.groups()[0]).toMatchObject({ status: 'running' })
   })
 })

@@ -146,6 +146,11 @@ describe('supervision strategies', () => {
     expect(error).toMatchObject({ option: 'group', app: 'api' })
     expect((error as Error).message).toContain('group "frontend" is not declared')
     expect(sup.list()).toEqual([])
+    await expect(sup.apply([{ ...member('api'), group: 'frontend' }])).rejects.toMatchObject({
+      code: 'TEND_ERR_INVALID_SPEC',
+      option: 'group',
+    })
+    expect(sup.list()).toEqual([])
     expect(() => supervisor({ groups: { g: { strategy: 'one_for_some' as GroupStrategy } } })).toThrow(InvalidSpecError)
     expect(() => sup.defineGroups({ g: { maxRestarts: -1 } })).toThrow(/groups\.g\.maxRestarts/)
     expect(sup.groups().map((group) => group.name)).toEqual(['backend'])
