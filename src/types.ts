@@ -517,7 +517,7 @@ export interface ProcessExitEvent extends ProcessEvent {
 }
 
 export interface ProcessRestartEvent extends ProcessEvent {
-  /** ms until the new start. */
+  /** ms until the new start; 0 when its supervision group restarts it (it starts as part of the group's restart). */
   readonly delay: number
   /** 1 for the first restart after a stable run, growing while it keeps crashing. */
   readonly attempt: number
