@@ -33,6 +33,7 @@ export interface GroupPort {
 
 /** The exit that set something off, as it was then. */
 interface Trigger {
+  readonly process: ManagedProcess
   readonly app: string
   readonly info: ProcessInfo
   readonly reason: ExitReason
@@ -116,7 +117,7 @@ export class GroupSupervisor {
     const name = process.spec.group
     const state = name === null ? undefined : this.#groups.get(name)
     if (!state || this.#closing || state.pending?.kind === 'give-up' || state.current?.kind === 'give-up') return false
-    const trigger: Trigger = { app: process.spec.name, info: { ...this.#port.info(process), pid: exit.pid }, reason }
+    const trigger: Trigger = { process, app: process.spec.name, info: { ...this.#port.info(process), pid: exit.pid }, reason }
     const { window, exceeded } = countRestart(state.window, Date.now(), state.spec)
     state.window = window
     state.errored = false
@@ -171,8 +172,10 @@ export class GroupSupervisor {
       const abort = new AbortController()
       state.abort = abort
       try {
-        if (intent.kind === 'restart') await this.#restart(state.spec, intent.trigger, abort.signal)
-        else await this.#giveUp(state, intent)
+        if (intent.kind === 'restart') {
+          await this.#restart(state.spec, intent.trigger, abort.signal)
+          await this.#releaseHeld(intent.trigger.process)
+        } else await this.#giveUp(state, intent)
       } catch (error) {
         if (abort.signal.aborted || this.#closing) continue
         debug('group %s: restart failed: %s', state.spec.name, (error as Error).message)
@@ -255,6 +258,20 @@ export class GroupSupervisor {
         ),
       )
     }
+  }
+
+  /**
+   * A process the group took the restart of, still waiting after the round
+   * (it left the group, or the strategy changed to one that does not restart
+   * it): it starts now, as it would have on its own.
+   */
+  async #releaseHeld(process: ManagedProcess): Promise<void> {
+    const held = (): boolean => process.status === 'waiting-restart' && process.nextRestartAt === null
+    if (!held()) return
+    await this.#port.queue.run(process.spec.name, () => {
+      if (held() && this.#port.registry.apps.get(process.spec.name)?.processes.includes(process)) process.launch()
+      return Promise.resolve()
+    })
   }
 
   /** Gives up: every member stopped, in reverse dependency order (exit reason `group`), then `group:errored`. */

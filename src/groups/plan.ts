@@ -36,13 +36,13 @@ export function memberOrder(members: readonly Member[]): string[] {
  * The apps a strategy restarts when a process of `failed` exits
  * unexpectedly, in member order: all of them (`one_for_all`), `failed` and
  * those after it (`rest_for_one`), none (`one_for_one`: the process restarts
- * by its own policy).
+ * by its own policy); none either when `failed` is no member any more.
  */
 export function restartSet(strategy: GroupStrategy, order: readonly string[], failed: string): string[] {
   if (strategy === 'one_for_one') return []
   if (strategy === 'one_for_all') return [...order]
   const at = order.indexOf(failed)
-  return at === -1 ? [failed] : order.slice(at)
+  return at === -1 ? [] : order.slice(at) // -1: it left the group (deleted) before the restart's turn
 }
 
 /** The waves a restart starts `set` in (each wave depends only on earlier ones); the stop goes through them reversed. */

@@ -49,6 +49,7 @@ describe('strategy planning', () => {
     expect(restartSet('rest_for_one', order, 'worker')).toEqual(['worker'])
     expect(restartSet('rest_for_one', order, 'db')).toEqual(['db', 'cache', 'api', 'worker'])
     expect(restartSet('one_for_one', order, 'api')).toEqual([])
+    expect(restartSet('rest_for_one', order, 'deleted')).toEqual([])
   })
 
   it('starts a set in waves of its own dependencies', () => {
