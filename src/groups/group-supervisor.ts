@@ -178,7 +178,8 @@ export class GroupSupervisor {
         } else await this.#giveUp(state, intent)
       } catch (error) {
         if (abort.signal.aborted || this.#closing) continue
-        debug('group %s: restart failed: %s', state.spec.name, (error as Error).message)
+        debug('group %s: %s failed: %s', state.spec.name, intent.kind, (error as Error).message)
+        if (intent.kind === 'give-up') continue // a stop that threw: not tried again and again
         // a member that could not be brought back: the group cannot be whole again
         state.pending = { kind: 'give-up', trigger: intent.trigger, restarts: state.window.length, cause: error }
       } finally {
