@@ -22,16 +22,26 @@ interface LoadResult {
   samples: [number, number][]
 }
 
-/** Runs the load generator in its own process. */
-export function load(port: number, ms: number, concurrency: number, mode: 'keepalive' | 'new'): Promise<LoadResult> {
+/**
+ * Runs the load generator in its own process. `onStart` is called when its
+ * clock starts (the samples' time 0), which is node's boot after the spawn.
+ */
+export function load(port: number, ms: number, concurrency: number, mode: 'keepalive' | 'new', onStart?: () => void): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [loadScript, String(port), String(ms), String(concurrency), mode], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
+    const args = [loadScript, String(port), String(ms), String(concurrency), mode, ...(onStart ? ['mark'] : [])]
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const marked = onStart && !out.includes('\n')
+      out += chunk
+      if (marked && out.includes('\n')) onStart()
+    })
     child.once('error', reject)
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load exited with ${code}`))))
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(onStart ? out.slice(out.indexOf('\n') + 1) : out) as LoadResult)
+        : reject(new Error(`load exited with ${code}`)),
+    )
   })
 }
 
