@@ -37,7 +37,7 @@ export async function reloadUnderLoad(sides: Contender[], runsPerMode: number, q
         let started!: () => void
         const clockStarted = new Promise<void>((resolve) => (started = resolve))
         const running = load(port, quick ? 2000 : 3500, 8, mode, () => started())
-        await clockStarted
+        await Promise.race([clockStarted, running]) // a load generator that fails to start rejects here
         const t = performance.now()
         await new Promise((resolve) => setTimeout(resolve, LEAD))
         const t0 = performance.now() - t
