@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process'
 import http from 'node:http'
 import { fileURLToPath } from 'node:url'
+import { reloadUnderLoad } from './cluster-reload.js'
 import { withContenders, type Contender, type ScenarioOptions } from './contender.js'
 import { freePort } from './lib.js'
 import { compare, figure, interleave, paired, type Figure } from './lib.js'
@@ -21,16 +22,26 @@ interface LoadResult {
   samples: [number, number][]
 }
 
-/** Runs the load generator in its own process. */
-export function load(port: number, ms: number, concurrency: number, mode: 'keepalive' | 'new'): Promise<LoadResult> {
+/**
+ * Runs the load generator in its own process. `onStart` is called when its
+ * clock starts (the samples' time 0), which is node's boot after the spawn.
+ */
+export function load(port: number, ms: number, concurrency: number, mode: 'keepalive' | 'new', onStart?: () => void): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [loadScript, String(port), String(ms), String(concurrency), mode], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
+    const args = [loadScript, String(port), String(ms), String(concurrency), mode, ...(onStart ? ['mark'] : [])]
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const marked = onStart && !out.includes('\n')
+      out += chunk
+      if (marked && out.includes('\n')) onStart()
+    })
     child.once('error', reject)
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load exited with ${code}`))))
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(onStart ? out.slice(out.indexOf('\n') + 1) : out) as LoadResult)
+        : reject(new Error(`load exited with ${code}`)),
+    )
   })
 }
 
@@ -103,7 +114,7 @@ export async function runCluster({ quick, contenders }: ScenarioOptions): Promis
   const runs = quick ? 3 : 5
   return withContenders(contenders, async (sides) => [
     ...(await startLatency(sides, runs)),
-    ...(await reloadUnderLoad(sides, runs, quick)),
+    ...(await reloadUnderLoad(sides, quick ? 1 : 3, quick)),
     ...(await throughput(sides, quick)),
     ...(await scaleUpDown(sides, runs)),
   ])
@@ -111,7 +122,7 @@ export async function runCluster({ quick, contenders }: ScenarioOptions): Promis
 
 /** Only the reload under load (`--only=cluster-reload`), with more runs: the figure a drain change moves. */
 export async function runClusterReload({ quick, contenders }: ScenarioOptions): Promise<Figure[]> {
-  return withContenders(contenders, (sides) => reloadUnderLoad(sides, quick ? 2 : 8, quick))
+  return withContenders(contenders, (sides) => reloadUnderLoad(sides, quick ? 2 : 5, quick))
 }
 
 /** start() until every instance is online and the port answers. */
@@ -152,39 +163,6 @@ async function startLatency(sides: Contender[], runs: number): Promise<Figure[]>
       baseline: compare('bare node to first response', ours, bare),
     }),
   )
-  return figures
-}
-
-/** One reload of a cluster app while a load generator runs: total, failed, p99 during the reload, duration. */
-async function reloadUnderLoad(sides: Contender[], runs: number, quick: boolean): Promise<Figure[]> {
-  const figures: Figure[] = []
-  for (const n of [2, 4]) {
-    const results = await interleave(sides, runs, async (side, i) => {
-      const port = await freePort()
-      await side.start({ name: 'reload', script: app, mode: 'cluster', instances: n, env: { PORT: port } })
-      await answers(port)
-      const running = load(port, quick ? 2000 : 3500, 8, i % 2 === 0 ? 'keepalive' : 'new')
-      await new Promise((resolve) => setTimeout(resolve, 500))
-      const t0 = performance.now()
-      await side.reload('reload')
-      const duration = performance.now() - t0
-      const result = await running
-      // samples are relative to the load's start, which was ~500 ms before the reload
-      const during = result.samples.filter(([at]) => at >= 450 && at <= 550 + duration).map(([, ms]) => ms)
-      // The same 1.5 s from the reload's start for both: a shorter reload has a shorter window above, so fewer calm
-      // requests dilute its worst ones; this window compares like with like.
-      const fixed = result.samples.filter(([at]) => at >= 450 && at <= 2000).map(([, ms]) => ms)
-      await side.delete('reload')
-      return { total: result.ok + result.failed, failed: result.failed, p99: p99(during), p99fixed: p99(fixed), duration }
-    })
-    figures.push(
-      paired(results, 'total', 'reload', `cluster ×${n}: requests during a run with one reload`, 'requests'),
-      paired(results, 'failed', 'reload', `cluster ×${n}: failed requests`, 'requests', { target: '0 (PM2 7: 8–9 of ~45,000 for ×2)' }),
-      paired(results, 'p99', 'reload', `cluster ×${n}: p99 latency during the reload`, 'ms'),
-      paired(results, 'p99fixed', 'reload', `cluster ×${n}: p99 latency over the 1.5 s from the reload's start`, 'ms'),
-      paired(results, 'duration', 'reload', `cluster ×${n}: reload duration`, 'ms'),
-    )
-  }
   return figures
 }
 
