@@ -6,7 +6,7 @@
  * several times that), and one median over runs of both lands on whichever
  * side the middle run happens to fall.
  */
-import { answers, load, p99 } from './cluster.js'
+import { answers, load, p99 } from './load.js'
 import type { Contender } from './contender.js'
 import { freePort, interleave, paired, type Figure } from './lib.js'
 import { fileURLToPath } from 'node:url'
