@@ -48,6 +48,7 @@ export const SPEC_DEFAULTS = {
   // health
   probes: undefined,
   dependsOn: undefined,
+  group: undefined,
   // tend runtime
   critical: false,
 } as const

@@ -26,6 +26,7 @@ export async function runtime(file: string, options: RuntimeVerbOptions): Promis
   const { startRuntime } = await import('../runtime/runtime.js')
   const run = await startRuntime({
     apps: ecosystem.apps,
+    groups: ecosystem.groups,
     json: options.json,
     exitOnEnd: options.exitOnEnd,
     healthPort: port,

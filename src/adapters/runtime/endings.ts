@@ -6,11 +6,9 @@
  *   it ended for good after a failure): at once, code 3;
  * - every process has ended (nothing running, launching or waiting to
  *   restart) and one of them failed: code 1;
+ * - a supervision group gives up (`group:errored`): at once, code 4;
  * - every process has ended cleanly: code 0 with `exitOnEnd`, else the
  *   runtime stays up until SIGTERM.
- *
- * A supervision group that gives up (`group:errored`) is code 4: one more
- * listener beside `process:errored` once the Supervisor emits it.
  */
 import type { Supervisor } from '../../supervisor.js'
 import type { ExitReason, ProcessInfo } from '../../types.js'
@@ -85,6 +83,8 @@ export function watchEndings(supervisor: Supervisor, options: EndingOptions): En
 
   const checkEnded = (): void => {
     if (over || starting) return
+    // a group restart stops its members before it starts them again: not an end
+    if (supervisor.groups().some((group) => group.status === 'restarting')) return
     const processes = supervisor.list()
     if (processes.length === 0 || !processes.every((info) => ENDED.has(info.status))) {
       idleSaid = false
@@ -119,9 +119,11 @@ export function watchEndings(supervisor: Supervisor, options: EndingOptions): En
     if (failure && isCritical(info)) criticalGaveUp(info, `it exited for good (${failure}) and does not restart`)
     later()
   })
-  // A supervision group giving up, once the Supervisor emits group:errored (the groups branch):
-  // supervisor.on('group:errored', ({ group, error }) =>
-  //   end({ code: RUNTIME_EXIT.group, message: `group ${group} gave up: ${error.message} (${error.code})`, group }))
+  supervisor.on('group:restart', later)
+  // a supervision group gave up (its members are stopped): whatever they are, the container should go
+  supervisor.on('group:errored', ({ group, error }) =>
+    end({ code: RUNTIME_EXIT.group, message: `group ${group} gave up: ${error.message} (${error.code})`, group }),
+  )
   return {
     started: () => {
       starting = false

@@ -5,13 +5,15 @@
  */
 import { recordHistory } from '../../metrics/history.js'
 import { Supervisor } from '../../supervisor.js'
-import type { AppSpec, LogEvent, ProcessInfo } from '../../types.js'
+import type { AppSpec, GroupSpec, LogEvent, ProcessInfo } from '../../types.js'
 import type { DashboardServer } from '../dashboard/server.js'
 import { RUNTIME_EXIT, watchEndings } from './endings.js'
 import { serveHealth, type HealthServer } from './health.js'
 
 export interface RuntimeOptions {
   readonly apps: readonly AppSpec[]
+  /** Supervision groups the apps name with `group` (an ecosystem file's top-level `groups`). */
+  readonly groups?: Readonly<Record<string, GroupSpec>>
   /** Where output lines go (one call per line, without its newline). */
   readonly stdout: (line: string) => void
   readonly stderr: (line: string) => void
@@ -38,7 +40,7 @@ export interface Runtime {
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const supervisor = new Supervisor({ metricsInterval: options.metricsInterval ?? 1000 })
+  const supervisor = new Supervisor({ metricsInterval: options.metricsInterval ?? 1000, groups: options.groups })
   let alive = true
   let health: HealthServer | null = null
   let dashboard: DashboardServer | null = null

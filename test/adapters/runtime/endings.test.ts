@@ -20,10 +20,10 @@ function lines(stream: NodeJS.ReadableStream): string[] {
 }
 
 /** `tend runtime` on an ecosystem file of these apps (JS objects, written as JSON), its output as lines and its exit code. */
-function runtime(apps: readonly Record<string, unknown>[], args: readonly string[] = []) {
+function runtime(apps: readonly Record<string, unknown>[], args: readonly string[] = [], groups?: Record<string, unknown>) {
   const tend = tendHome()
   const eco = join(tempDir(), 'ecosystem.config.json')
-  writeFileSync(eco, JSON.stringify({ apps }))
+  writeFileSync(eco, JSON.stringify({ apps, ...(groups ? { groups } : {}) }))
   const child: ChildProcess = tend.spawn(['runtime', eco, ...args])
   const out = lines(child.stdout!)
   const err = lines(child.stderr!)
@@ -110,6 +110,25 @@ describe('tend runtime: how it ends', { timeout: 180_000 }, () => {
     )
     expect(await run.exited).toBe(1)
     expect(run.err).toContain('tend | every app has ended, 1 process(es) failed (bad): exiting with 1')
+  })
+
+  it('exits 4 when a supervision group gives up, its members stopped gracefully', async () => {
+    const run = runtime(
+      [
+        { name: 'side', script: fixture('say-on-stop.cjs'), wait_ready: true, listen_timeout: 60_000, group: 'backend' },
+        { name: 'crashy', script: fixture('exit-with.cjs'), args: ['3', '100'], group: 'backend', dependsOn: ['side'] },
+      ],
+      [],
+      { backend: { strategy: 'one_for_one', maxRestarts: 1, period: '60s' } },
+    )
+    expect(await run.exited).toBe(4)
+    const side = pidsOnline(run.out.filter((line) => line.includes('side#0 online')))
+    expect(side).toHaveLength(1)
+    run.tend.track(...side)
+    expect(run.err).toContainEqual(expect.stringMatching(/^tend \| group backend gave up: .*\(TEND_ERR_CRASH_LOOP\): exiting with 4$/))
+    expect(run.out).toContain('side | stopping on SIGINT')
+    expect(run.out).toContain('tend | side#0 exited with 0 (group)')
+    expect(side.filter(isAlive)).toEqual([])
   })
 
   it('says which app ended it in a JSON line on stderr with --json', async () => {
