@@ -4,10 +4,8 @@
  * PNG, by rendering it as HTML in Debian's Chromium. Used for the monit
  * screenshot in docs/monit-and-dashboard.md.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import puppeteer from 'puppeteer-core'
+import { readFileSync } from 'node:fs'
+import { launchHeadlessChromium } from './chromium.js'
 
 const PALETTE = ['#1e1e1e', '#f85149', '#3fb950', '#d29922', '#4fa3ff', '#bc8cff', '#39c5cf', '#d8dee6']
 const BRIGHT = ['#6e7681', '#ff7b72', '#56d364', '#e3b341', '#79c0ff', '#d2a8ff', '#56d4dd', '#ffffff']
@@ -90,28 +88,13 @@ const page = `<!doctype html><meta charset="utf-8"><style>
   body { margin: 0; background: #0f1419; }
   pre { margin: 0; padding: 14px 16px; color: #d8dee6; font: 14px/1.25 'DejaVu Sans Mono', monospace; display: inline-block; }
 </style><pre>${ansiToHtml(pane)}</pre>`
-const profile = mkdtempSync(join(tmpdir(), 'tend-chromium-'))
-const browser = await puppeteer.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  userDataDir: profile,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-})
+const chromium = await launchHeadlessChromium()
 try {
-  const tab = await browser.newPage()
+  const tab = await chromium.browser.newPage()
   await tab.setViewport({ width: 800, height: 400, deviceScaleFactor: 1 })
   await tab.setContent(page)
   const box = await tab.$('pre')
   await box!.screenshot({ path: output })
 } finally {
-  await browser.close()
-  rmSync(profile, { recursive: true, force: true })
+  await chromium.close()
 }

@@ -13,7 +13,7 @@ import type { ManagedProcess, ProcessHost } from './core/managed-process.js'
 import { Registry, type App } from './core/registry.js'
 import { parseScale } from './core/scale.js'
 import { Snapshots } from './core/snapshot.js'
-import { dependentsFirst, startInOrder } from './deps/ordered-start.js'
+import { checkDependencies, dependentsFirst, startInOrder, type DependencyPort } from './deps/ordered-start.js'
 import { ClosedError, InvalidArgumentError, InvalidSpecError } from './errors.js'
 import type { OutputBlock } from './logs/line-framer.js'
 import { LogManager } from './logs/log-manager.js'
@@ -227,6 +227,13 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     if (apps.every(({ spec }) => Object.keys(spec.dependsOn).length === 0)) return this.#infos(await this.#operations.start(apps, signal))
     return startInOrder(apps, {
       start: async (app) => this.#infos(await this.#operations.start([app], signal)),
+      ...this.#dependencyPort(signal),
+    })
+  }
+
+  /** What running a set of apps in dependency order (src/deps/ordered-start.ts) asks of the registry and the events. */
+  #dependencyPort(signal: AbortSignal | undefined): DependencyPort {
+    return {
       spawned: (name, done) => this.#spawnedOnce(name, done),
       ended: async (name) => {
         const processes = this.#registry.apps.get(name)?.processes ?? []
@@ -234,7 +241,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
         return this.#infos(processes)
       },
       isRunning: (name) => this.#registry.apps.has(name),
-    })
+    }
   }
 
   /** Resolves on the first `process:spawn` of app `name`; the listener goes when `done` aborts. */
@@ -356,9 +363,13 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       if (desired.has(spec.name)) throw new InvalidSpecError(`Two specs are named "${spec.name}"`, { option: 'name', app: spec.name })
       desired.set(spec.name, { spec, source: source as AppSpec })
     }
+    checkDependencies(
+      [...desired.values()].map(({ spec }) => spec),
+      (name) => this.#registry.apps.has(name),
+    )
     const names = [...desired.keys(), ...[...this.#registry.apps.keys()].filter((name) => !desired.has(name))]
     const flags = { prune: options.prune === true, dryRun: options.dryRun === true }
-    const results = await this.#operations.apply(names, desired, flags, signal)
+    const results = await this.#operations.apply(names, desired, flags, this.#dependencyPort(signal), signal)
     return results.map((result) => ({ ...result, processes: this.#infos(result.processes) }))
   }
 

@@ -8,7 +8,9 @@
  */
 import { debuglog } from 'node:util'
 import { applyApp, type AppliedApp, type ApplyPort, type Desired } from '../apply/apply.js'
-import { ExistsError, InvalidArgumentError, NotFoundError } from '../errors.js'
+import { diffSpecs } from '../apply/diff.js'
+import { dependentsFirst, runInOrder, type DependencyPort } from '../deps/ordered-start.js'
+import { ExistsError, ExitedError, InvalidArgumentError, NotFoundError, type TendError } from '../errors.js'
 import type { LogManager } from '../logs/log-manager.js'
 import type { OutputBuffer } from '../logs/output-buffer.js'
 import type { AppSpec, NormalizedListen, NormalizedSpec, Target } from '../types.js'
@@ -166,17 +168,56 @@ export class AppOperations {
   /**
    * apply(): per app, in its turn, the diff against what runs and the least
    * change (src/apply/apply.ts). `names` are the desired apps and the
-   * running ones the desired state lacks.
+   * running ones the desired state lacks. The desired apps go in dependency
+   * order (src/deps/ordered-start.ts: each one's step after its
+   * dependencies' steps have met their conditions), a dependent of a failed
+   * step is left alone with a DependencyError; apps the desired state lacks
+   * are deleted (with `prune`) after the rest, dependents first.
    */
-  apply(
+  async apply(
     names: readonly string[],
     desired: ReadonlyMap<string, Desired>,
     flags: { prune: boolean; dryRun: boolean },
+    dependencies: DependencyPort,
     signal?: AbortSignal,
   ): Promise<AppliedApp<ManagedProcess>[]> {
     const port = this.#applyPort(signal)
     if (flags.dryRun) return Promise.all(names.map((name) => applyApp(name, desired.get(name), port, flags)))
-    return Promise.all(names.map((name) => this.#queue.run(name, () => applyApp(name, desired.get(name), port, flags), signal)))
+    const step = (name: string): Promise<AppliedApp<ManagedProcess>> =>
+      this.#queue.run(name, () => applyApp(name, desired.get(name), port, flags), signal)
+    const results = new Map<string, AppliedApp<ManagedProcess>>()
+    const wanted = names.filter((name) => desired.has(name)).map((name) => desired.get(name)!)
+    const outcomes = runInOrder(
+      wanted,
+      async ({ spec }) => {
+        const result = await step(spec.name)
+        results.set(spec.name, result)
+        if (result.error) throw new Error(`${result.error.code}: ${result.error.message}`)
+        return result
+      },
+      dependencies,
+    )
+    await Promise.allSettled(outcomes.values())
+    for (const { spec } of wanted) {
+      if (results.has(spec.name)) continue
+      const error = await outcomes.get(spec.name)!.then(
+        () => new Error('not run'),
+        (reason: unknown) => reason as TendError,
+      )
+      results.set(spec.name, {
+        name: spec.name,
+        diff: diffSpecs(this.#registry.apps.get(spec.name)?.spec, spec),
+        actions: [],
+        processes: port.processes(spec.name),
+        error: { code: (error as Partial<TendError>).code ?? 'TEND_ERR_UNKNOWN', message: error.message },
+      })
+    }
+    const removed = this.#registry.all().filter((process) => !desired.has(process.spec.name) && names.includes(process.spec.name))
+    const unnamed = names.filter((name) => !desired.has(name) && !removed.some((process) => process.spec.name === name))
+    for (const wave of [...dependentsFirst(removed).map((processes) => [...new Set(processes.map((p) => p.spec.name))]), unnamed]) {
+      for (const result of await Promise.all(wave.map(step))) results.set(result.name, result)
+    }
+    return names.map((name) => results.get(name)!)
   }
 
   /** What apply needs, each step already under the app's lock. */
@@ -188,7 +229,14 @@ export class AppOperations {
     }
     return {
       running: (name) => this.#registry.apps.get(name)?.spec,
-      start: async (spec, source) => void (await this.#startApp(spec, source, signal)),
+      start: async (spec, source) => {
+        try {
+          await this.#startApp(spec, source, signal)
+        } catch (error) {
+          // a one-shot app (a migration) that ended with code 0 before it was seen online has done its job
+          if (!(error instanceof ExitedError && error.exitCode === 0 && !spec.autorestart)) throw error
+        }
+      },
       replace: async (name, spec, source, how) => {
         const app = appOf(name)
         const previous = this.#membership.adopt(app, spec, source)
@@ -297,11 +345,15 @@ export class AppOperations {
     })
   }
 
-  /** Waits for the operations in flight, stops every process, clears their timers and closes the log files. */
+  /**
+   * Waits for the operations in flight, stops every process (dependents
+   * before what they depend on: an API before its database), clears their
+   * timers and closes the log files.
+   */
   async close(): Promise<void> {
     await this.#queue.idle()
     const processes = this.#registry.all()
-    await Promise.allSettled(processes.map((process) => process.stop('stop')))
+    for (const wave of dependentsFirst(processes)) await Promise.allSettled(wave.map((process) => process.stop('stop')))
     for (const process of processes) process.dispose()
     this.#sockets.close()
     await this.#logs.close()

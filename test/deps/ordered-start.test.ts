@@ -55,6 +55,21 @@ describe('dependsOn', () => {
     }
   }, 120_000)
 
+  it('close() stops dependents before what they depend on (a runtime or daemon shutting down)', async () => {
+    const sup = supervisor()
+    const events = recordEvents(sup)
+    const chain = [app('web', ['api']), app('api', ['db']), app('db')].map((spec) => ({ ...spec, args: ['0'] }))
+    await sup.start(chain)
+    const before = events.length
+    await sup.close()
+    const order = events
+      .slice(before)
+      .filter((e) => e.name === 'process:stopped' || e.name === 'process:exit')
+      .map((e) => `${e.name === 'process:exit' ? 'exit' : 'stopped'} ${(e.payload.process as { name: string }).name}`)
+    expect(order.indexOf('stopped web')).toBeLessThan(order.indexOf('exit api'))
+    expect(order.indexOf('stopped api')).toBeLessThan(order.indexOf('exit db'))
+  }, 60_000)
+
   it('rejects a cycle by name before anything starts', async () => {
     const sup = supervisor()
     await expect(sup.start([app('a', ['b']), app('b', ['c']), app('c', ['a']), app('d')])).rejects.toThrow(InvalidSpecError)

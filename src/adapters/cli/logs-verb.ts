@@ -50,9 +50,33 @@ async function recentOf(
   if (kept.length >= count || sources.length === 0) return kept.slice(-count)
   const shown: Shown[] = []
   for (const [stream, path] of sources) {
-    for (const line of await tailLines(path, count)) shown.push({ id: info.id, name: info.name, stream, line, at: null, source: 'file' })
+    const tail = (await tailLines(path, count)).map((line): Shown => ({
+      id: info.id,
+      name: info.name,
+      stream,
+      line,
+      at: null,
+      source: 'file',
+    }))
+    shown.push(...withTimesFrom(tail, kept))
   }
+  // every line of the files is still in memory (a young process): memory has them in the order they came, with their times
+  if (shown.length === kept.length && shown.every((line) => line.at !== null)) return kept
   return shown
+}
+
+/**
+ * The lines of a file's tail that are also the newest lines in memory (of
+ * the same stream, the same text, in the same order) get the times memory
+ * has for them, so --timestamp shows what is known.
+ */
+function withTimesFrom(tail: readonly Shown[], memory: readonly Shown[]): Shown[] {
+  const same = memory.filter((line) => line.stream === tail[0]?.stream)
+  const timed = [...tail]
+  for (let t = timed.length - 1, m = same.length - 1; t >= 0 && m >= 0 && timed[t]!.line === same[m]!.line; t--, m--) {
+    timed[t] = { ...timed[t]!, at: same[m]!.at }
+  }
+  return timed
 }
 
 export async function logs(target: string | undefined, options: LogsOptions): Promise<void> {

@@ -1,42 +1,22 @@
 /**
- * Debian's Chromium, headless, driven by puppeteer-core (no browser
- * download), with a fresh profile per test; closed after the test with
- * proof that its process is gone and its profile removed.
+ * The shared headless Chromium (scripts/chromium.ts) for a test: closed
+ * after it, with proof that its process is gone and its profile removed.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import puppeteer, { type Browser } from 'puppeteer-core'
+import { existsSync } from 'node:fs'
+import type { Browser } from 'puppeteer-core'
 import { expect } from 'vitest'
+import { launchHeadlessChromium } from '../../../scripts/chromium.js'
 import { isAlive, onCleanup, until } from '../../helpers.js'
 
-export const CHROMIUM = '/usr/bin/chromium'
-export const hasChromium = existsSync(CHROMIUM)
+export { CHROMIUM, hasChromium } from '../../../scripts/chromium.js'
 
 export async function launchChromium(): Promise<Browser> {
-  const profile = mkdtempSync(join(tmpdir(), 'tend-chromium-'))
-  const browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    userDataDir: profile,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--user-data-dir=${profile}`,
-    ],
-  })
-  const pid = browser.process()?.pid
+  const chromium = await launchHeadlessChromium()
+  const pid = chromium.browser.process()?.pid
   onCleanup(async () => {
-    await browser.close()
+    await chromium.close()
     if (pid !== undefined) await until(() => !isAlive(pid), { timeout: 20_000, message: `chromium (pid ${pid}) to be gone` })
-    rmSync(profile, { recursive: true, force: true })
-    expect(existsSync(profile)).toBe(false)
+    expect(existsSync(chromium.profile)).toBe(false)
   })
-  return browser
+  return chromium.browser
 }
