@@ -220,6 +220,7 @@ interface PerProcess {
   readonly processes: number
   readonly heapPerProcessKiB: number
   readonly anonPerProcessKiB: number
+  readonly historyHourPerProcessKiB: number
 }
 
 export async function runCostCurve({ quick, contenders }: ScenarioOptions): Promise<Figure[]> {
@@ -265,6 +266,9 @@ export async function runCostCurve({ quick, contenders }: ScenarioOptions): Prom
         target: '≤ 30 KiB',
       },
     ),
+    figure('cost-curve', `metrics history of an hour at one sample a second, per process (${held.processes} processes)`, 'KiB', [
+      held.historyHourPerProcessKiB,
+    ]),
   )
   const restarts = quick ? 200 : 10_000
   const memory = await host<RestartMemory>(restartHost, [String(restarts)])

@@ -152,17 +152,13 @@ export class MetricsHistory {
   }
 
   record(sample: MetricsEvent): void {
-    const count = sample.processes.length
-    const previous = this.#ticks.at(-1)
-    let ids: Int32Array = new Int32Array(count)
-    const cpu = new Float32Array(count)
-    const memory = new Float32Array(count)
-    sample.processes.forEach((entry, i) => {
-      ids[i] = entry.id
-      cpu[i] = entry.cpu
-      memory[i] = entry.memory
-    })
-    if (previous && sameIds(previous.ids, ids)) ids = previous.ids
+    const { processes } = sample
+    const previous = this.#ticks.at(-1)?.ids
+    // an idle fleet measures the same ids tick after tick: they are kept once
+    const same = previous !== undefined && previous.length === processes.length && processes.every((entry, i) => previous[i] === entry.id)
+    const ids = same ? previous : Int32Array.from(processes, (entry) => entry.id)
+    const cpu = Float32Array.from(processes, (entry) => entry.cpu)
+    const memory = Float32Array.from(processes, (entry) => entry.memory)
     this.#add({ at: sample.at, ids, cpu, memory })
     this.#trim(sample.at)
     this.#compact(sample.at)
