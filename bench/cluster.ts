@@ -4,61 +4,15 @@
  * in one run; with `--compare pm2` each also runs against PM2, interleaved.
  */
 import { spawn } from 'node:child_process'
-import http from 'node:http'
 import { fileURLToPath } from 'node:url'
+import { reloadUnderLoad } from './cluster-reload.js'
 import { withContenders, type Contender, type ScenarioOptions } from './contender.js'
+import { answers, load } from './load.js'
 import { freePort } from './lib.js'
 import { compare, figure, interleave, paired, type Figure } from './lib.js'
 
 const app = fileURLToPath(new URL('./fixtures/hello-http.cjs', import.meta.url))
 const plainCluster = fileURLToPath(new URL('./fixtures/plain-cluster.cjs', import.meta.url))
-const loadScript = fileURLToPath(new URL('./fixtures/load.mjs', import.meta.url))
-
-interface LoadResult {
-  ok: number
-  failed: number
-  errors: Record<string, number>
-  samples: [number, number][]
-}
-
-/** Runs the load generator in its own process. */
-export function load(port: number, ms: number, concurrency: number, mode: 'keepalive' | 'new'): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [loadScript, String(port), String(ms), String(concurrency), mode], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    let out = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
-    child.once('error', reject)
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load exited with ${code}`))))
-  })
-}
-
-/** One GET on a connection of its own (`Connection: close`): true when it answered 200. */
-function getOnce(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 2000 }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode === 200))
-      res.on('error', () => resolve(false))
-    })
-    req.on('timeout', () => req.destroy())
-    req.on('error', () => resolve(false))
-  })
-}
-
-/**
- * Polls until the port answers 200. Each probe closes its connection: an idle
- * keep-alive probe (fetch keeps one) would hold a worker until its killTimeout
- * when the supervisor later drains it, and time the probe, not the supervisor.
- */
-export async function answers(port: number, timeout = 20_000): Promise<void> {
-  const deadline = Date.now() + timeout
-  while (!(await getOnce(port))) {
-    if (Date.now() > deadline) throw new Error(`127.0.0.1:${port} did not answer within ${timeout} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
 
 async function bareToFirstResponse(): Promise<number> {
   const port = await freePort()
@@ -93,17 +47,11 @@ async function withPlainCluster<T>(workers: number, port: number, fn: () => Prom
   }
 }
 
-export function p99(latencies: number[]): number {
-  if (latencies.length === 0) return 0
-  const sorted = [...latencies].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!
-}
-
 export async function runCluster({ quick, contenders }: ScenarioOptions): Promise<Figure[]> {
   const runs = quick ? 3 : 5
   return withContenders(contenders, async (sides) => [
     ...(await startLatency(sides, runs)),
-    ...(await reloadUnderLoad(sides, runs, quick)),
+    ...(await reloadUnderLoad(sides, quick ? 1 : 3, quick)),
     ...(await throughput(sides, quick)),
     ...(await scaleUpDown(sides, runs)),
   ])
@@ -111,7 +59,7 @@ export async function runCluster({ quick, contenders }: ScenarioOptions): Promis
 
 /** Only the reload under load (`--only=cluster-reload`), with more runs: the figure a drain change moves. */
 export async function runClusterReload({ quick, contenders }: ScenarioOptions): Promise<Figure[]> {
-  return withContenders(contenders, (sides) => reloadUnderLoad(sides, quick ? 2 : 8, quick))
+  return withContenders(contenders, (sides) => reloadUnderLoad(sides, quick ? 2 : 5, quick))
 }
 
 /** start() until every instance is online and the port answers. */
@@ -152,39 +100,6 @@ async function startLatency(sides: Contender[], runs: number): Promise<Figure[]>
       baseline: compare('bare node to first response', ours, bare),
     }),
   )
-  return figures
-}
-
-/** One reload of a cluster app while a load generator runs: total, failed, p99 during the reload, duration. */
-async function reloadUnderLoad(sides: Contender[], runs: number, quick: boolean): Promise<Figure[]> {
-  const figures: Figure[] = []
-  for (const n of [2, 4]) {
-    const results = await interleave(sides, runs, async (side, i) => {
-      const port = await freePort()
-      await side.start({ name: 'reload', script: app, mode: 'cluster', instances: n, env: { PORT: port } })
-      await answers(port)
-      const running = load(port, quick ? 2000 : 3500, 8, i % 2 === 0 ? 'keepalive' : 'new')
-      await new Promise((resolve) => setTimeout(resolve, 500))
-      const t0 = performance.now()
-      await side.reload('reload')
-      const duration = performance.now() - t0
-      const result = await running
-      // samples are relative to the load's start, which was ~500 ms before the reload
-      const during = result.samples.filter(([at]) => at >= 450 && at <= 550 + duration).map(([, ms]) => ms)
-      // The same 1.5 s from the reload's start for both: a shorter reload has a shorter window above, so fewer calm
-      // requests dilute its worst ones; this window compares like with like.
-      const fixed = result.samples.filter(([at]) => at >= 450 && at <= 2000).map(([, ms]) => ms)
-      await side.delete('reload')
-      return { total: result.ok + result.failed, failed: result.failed, p99: p99(during), p99fixed: p99(fixed), duration }
-    })
-    figures.push(
-      paired(results, 'total', 'reload', `cluster ×${n}: requests during a run with one reload`, 'requests'),
-      paired(results, 'failed', 'reload', `cluster ×${n}: failed requests`, 'requests', { target: '0 (PM2 7: 8–9 of ~45,000 for ×2)' }),
-      paired(results, 'p99', 'reload', `cluster ×${n}: p99 latency during the reload`, 'ms'),
-      paired(results, 'p99fixed', 'reload', `cluster ×${n}: p99 latency over the 1.5 s from the reload's start`, 'ms'),
-      paired(results, 'duration', 'reload', `cluster ×${n}: reload duration`, 'ms'),
-    )
-  }
   return figures
 }
 
@@ -248,5 +163,3 @@ async function scaleUpDown(sides: Contender[], runs: number): Promise<Figure[]> 
     paired(results, 'down', 'scale', 'scale 8 → 1 (graceful)', 'ms'),
   ]
 }
-
-export { freePort }

@@ -4,7 +4,8 @@
  * worker of a 2-worker cluster is SIGKILLed under load.
  */
 import { fileURLToPath } from 'node:url'
-import { answers, freePort, load } from './cluster.js'
+import { freePort } from './lib.js'
+import { answers, load } from './load.js'
 import { withContenders, type Contender, type ScenarioOptions } from './contender.js'
 import { interleave, paired, sleep, type Figure } from './lib.js'
 

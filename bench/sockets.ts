@@ -11,44 +11,12 @@
  */
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { answers, load, p99 } from './cluster.js'
+import { answers, backgroundLoad, load, p99, type LoadResult } from './load.js'
 import { withContenders, type BenchApp, type Contender, type ScenarioOptions } from './contender.js'
 import { compare, figure, freePort, interleave, paired, sleep, type Figure } from './lib.js'
 
 const app = fileURLToPath(new URL('./fixtures/plain-http.cjs', import.meta.url))
 const pythonApp = fileURLToPath(new URL('../test/fixtures/listen-fds.py', import.meta.url))
-const loadScript = fileURLToPath(new URL('./fixtures/load.mjs', import.meta.url))
-
-interface LoadResult {
-  ok: number
-  failed: number
-  errors: Record<string, number>
-  samples: [number, number][]
-}
-
-/** The load generator in its own process until stop() (bounded by `maxMs` all the same). */
-function backgroundLoad(
-  port: number,
-  concurrency: number,
-  mode: 'keepalive' | 'new',
-  maxMs = 300_000,
-): { stop: () => Promise<LoadResult> } {
-  const child = spawn(process.execPath, [loadScript, String(port), String(maxMs), String(concurrency), mode], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  let out = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
-  const done = new Promise<LoadResult>((resolve, reject) => {
-    child.once('error', reject)
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load exited with ${code}`))))
-  })
-  return {
-    stop: () => {
-      child.kill('SIGTERM')
-      return done
-    },
-  }
-}
 
 function merge(results: LoadResult[]): LoadResult {
   const errors: Record<string, number> = {}

@@ -195,11 +195,27 @@ export class CrashLoopError extends TendError {
   readonly restarts: number
   readonly exitCode: number | null
   readonly signal: NodeJS.Signals | null
-  constructor(app: string, id: number, fields: { restarts: number; exitCode: number | null; signal: NodeJS.Signals | null }) {
+  /**
+   * The supervision group that gave up, when it is a group's error (`group:errored`); then `app` and `id`
+   * name the process whose exit was one too many, and `restarts` counts the group's restarts within `period`.
+   */
+  readonly group?: string
+  /** The group's `period` in ms (a group's error only). */
+  readonly period?: number
+  constructor(
+    app: string,
+    id: number,
+    fields: { restarts: number; exitCode: number | null; signal: NodeJS.Signals | null; group?: string; period?: number },
+    options?: { cause?: unknown },
+  ) {
     const how = fields.signal ? `signal ${fields.signal}` : `code ${fields.exitCode}`
     super(
       'TEND_ERR_CRASH_LOOP',
-      `Process ${id} of app "${app}" kept exiting (last with ${how}) and was given up after ${fields.restarts} restarts`,
+      fields.group === undefined
+        ? `Process ${id} of app "${app}" kept exiting (last with ${how}) and was given up after ${fields.restarts} restarts`
+        : `Group "${fields.group}" gave up after ${fields.restarts} restarts within ${fields.period ?? 0} ms ` +
+            `(last: process ${id} of app "${app}", ${how}); its members are stopped`,
+      options,
     )
     this.name = 'CrashLoopError'
     this.app = app
@@ -207,6 +223,10 @@ export class CrashLoopError extends TendError {
     this.restarts = fields.restarts
     this.exitCode = fields.exitCode
     this.signal = fields.signal
+    if (fields.group !== undefined) {
+      this.group = fields.group
+      this.period = fields.period ?? 0
+    }
   }
 }
 

@@ -31,8 +31,12 @@ import type { AppliedApp, ApplyOptions, Desired } from './apply/apply.js'
 import { AppSdk } from './app-metrics/app-sdk.js'
 import type { ActionOutcome, InvokeOptions, ProcessMetrics } from './app-metrics/types.js'
 import { HeldSockets } from './sockets/held-sockets.js'
+import { normalizeGroups } from './groups/group-options.js'
+import { GroupSupervisor } from './groups/group-supervisor.js'
 import type {
   AppSpec,
+  GroupInfo,
+  GroupSpec,
   LogLine,
   Mode,
   OperationOptions,
@@ -103,6 +107,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
   })
   /** The sockets of apps with `listen`, bound before their first instance and handed to each. */
   readonly #sockets = new HeldSockets()
+  /** Supervision groups: their strategies act on a member's unexpected exit. */
+  readonly #groups: GroupSupervisor
   #closing: Promise<void> | null = null
 
   constructor(options: SupervisorOptions = {}) {
@@ -113,6 +119,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     }
     const lines = options.logBufferLines ?? 1000
     if (!Number.isInteger(lines) || lines < 0) throw new InvalidArgumentError('logBufferLines', 'logBufferLines must be an integer ≥ 0')
+    const groups = normalizeGroups(options.groups)
     this.#options = { ...options }
     this.#events = new EventHub(this, this.bus)
     this.#output = new OutputBuffer(lines)
@@ -136,6 +143,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       childEnv: (spec, instance) => childEnv(this.#options.env ?? process.env, spec, instance),
       captureOutput: (process, stream, readable) => this.#logs.capture(process, stream, readable),
       info: (process) => this.#info(process),
+      onUnexpectedExit: (process, exit) => this.#groups.onUnexpectedExit(process, exit),
     }
     const restarts = new TriggerRestarts({ queue: this.#queue, registry: this.#registry, isClosing: () => this.#closing !== null })
     this.#triggers = new AppTriggers((app, reason) => void restarts.request(app, reason))
@@ -159,6 +167,14 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       triggers: { arm: (app) => this.#armTriggers(app), disarm: (name) => this.#triggers.disarm(name) },
       sockets: this.#sockets,
     })
+    this.#groups = new GroupSupervisor({
+      registry: this.#registry,
+      queue: this.#queue,
+      emit: (event, payload) => this.#events.emit(event, payload),
+      hasListeners: (event) => this.#events.has(event),
+      info: (process) => this.#info(process),
+    })
+    this.#groups.define(groups)
   }
 
   // ------------------------------------------------------------ events
@@ -224,6 +240,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       if (names.has(spec.name)) throw new InvalidSpecError(`Two specs are named "${spec.name}"`, { option: 'name', app: spec.name })
       names.add(spec.name)
     }
+    this.#groups.check(apps.map(({ spec }) => spec))
     if (apps.every(({ spec }) => Object.keys(spec.dependsOn).length === 0)) return this.#infos(await this.#operations.start(apps, signal))
     return startInOrder(apps, {
       start: async (app) => this.#infos(await this.#operations.start([app], signal)),
@@ -367,6 +384,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
       [...desired.values()].map(({ spec }) => spec),
       (name) => this.#registry.apps.has(name),
     )
+    // a dry run starts nothing, and the CLI declares a file's groups only when it applies for real
+    if (options.dryRun !== true) this.#groups.check([...desired.values()].map(({ spec }) => spec))
     const names = [...desired.keys(), ...[...this.#registry.apps.keys()].filter((name) => !desired.has(name))]
     const flags = { prune: options.prune === true, dryRun: options.dryRun === true }
     const results = await this.#operations.apply(names, desired, flags, this.#dependencyPort(signal), signal)
@@ -480,6 +499,23 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     return await this.#appSdk.invoke(this.#registry.processesOf(target), action, params, options)
   }
 
+  /**
+   * Declares supervision groups (or changes ones declared before) that apps
+   * name with `group`: `{ backend: { strategy: 'one_for_all', maxRestarts: 5,
+   * period: '60s' } }`. Throws InvalidSpecError naming the field of a bad
+   * declaration, having declared none of them. Returns every group.
+   */
+  defineGroups(groups: Readonly<Record<string, GroupSpec>>): GroupInfo[] {
+    this.#admit(undefined)
+    this.#groups.define(normalizeGroups(groups))
+    return this.#groups.infos()
+  }
+
+  /** Every supervision group: its declaration, its member apps in strategy order, its recent restarts and status. */
+  groups(): GroupInfo[] {
+    return this.#groups.infos()
+  }
+
   /** Resolves when every process the target names has `status` (at once if they already have). */
   async waitFor(target: Target, status: Status, options: WaitForOptions = {}): Promise<ProcessInfo[]> {
     const timeout = options.timeout === undefined ? undefined : AbortSignal.timeout(options.timeout)
@@ -497,6 +533,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
     this.#closing ??= (async () => {
       this.#sampler.close()
       await this.#triggers.close()
+      await this.#groups.close()
       await this.#operations.close()
     })()
     return this.#closing

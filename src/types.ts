@@ -1,5 +1,5 @@
 /** Public types of tend: specs, process snapshots, events. */
-import type { TendError } from './errors.js'
+import type { CrashLoopError, TendError } from './errors.js'
 
 /** How a process runs: a child process of its own, or a node:cluster worker. */
 export type Mode = 'fork' | 'cluster'
@@ -24,6 +24,8 @@ export type ExitReason =
   | 'delete'
   /** A liveness or startup probe failed `failureThreshold` times in a row (see `probes`). */
   | 'unhealthy'
+  /** Stopped by its group's strategy: a restart of the group (`one_for_all`, `rest_for_one`) or the group giving up. */
+  | 'group'
 
 /** A size: bytes as a number, or a string with K, M or G (powers of 1024). */
 export type Size = number | `${number}` | `${number}${'K' | 'M' | 'G' | 'k' | 'm' | 'g' | 'KB' | 'MB' | 'GB'}`
@@ -163,6 +165,47 @@ export interface AppSpec {
    * a condition. A stop or delete of the set goes the other way. See docs/health-and-dependencies.md.
    */
   readonly dependsOn?: readonly string[] | Readonly<Record<string, DependencyCondition>>
+  /**
+   * The supervision group this app belongs to (declared in `SupervisorOptions.groups`, `defineGroups()` or an
+   * ecosystem file's `groups`): its strategy decides what a crash of one member restarts. See
+   * docs/health-and-dependencies.md.
+   */
+  readonly group?: string
+}
+
+/**
+ * What a group restarts when one of its members exits unexpectedly (Erlang/OTP's strategies): every member
+ * (`one_for_all`), the failed member's app and the members after it (`rest_for_one`), or the failed process
+ * alone, by its own restart policy (`one_for_one`).
+ */
+export type GroupStrategy = 'one_for_all' | 'rest_for_one' | 'one_for_one'
+
+/** A supervision group: its strategy and its intensity (more than `maxRestarts` restarts within `period` gives up). */
+export interface GroupSpec {
+  /** @default 'one_for_all' */
+  readonly strategy?: GroupStrategy
+  /** Restarts of the group (crashes of its members) allowed within `period`; one more gives up. @default 5 */
+  readonly maxRestarts?: number
+  /** The sliding window `maxRestarts` counts in. @default '60s' */
+  readonly period?: Duration
+}
+
+/** A group after validation: every field present, `period` in ms. */
+export interface NormalizedGroup {
+  readonly name: string
+  readonly strategy: GroupStrategy
+  readonly maxRestarts: number
+  readonly period: number
+}
+
+/** A group as `groups()` reports it. */
+export interface GroupInfo extends NormalizedGroup {
+  /** Its member apps, in the order the strategy goes by (dependency order, then start order). */
+  readonly apps: readonly string[]
+  /** Restarts counted within the last `period`. */
+  readonly recentRestarts: number
+  /** `restarting` while a group restart is in flight; `errored` after it gave up, until a member starts again. */
+  readonly status: 'running' | 'restarting' | 'errored'
 }
 
 /** What an app waits for in a dependency: spawned, ready (online), ended, or ended with code 0. */
@@ -355,6 +398,8 @@ export interface NormalizedSpec extends NormalizedLogOptions {
   /** Null when the spec has no probes. */
   readonly probes: NormalizedProbes | null
   readonly dependsOn: Readonly<Record<string, DependencyCondition>>
+  /** The app's supervision group, or null. */
+  readonly group: string | null
 }
 
 /** Absolute paths of a process's log files, where it has any. */
@@ -447,6 +492,8 @@ export interface SupervisorOptions {
   readonly logBufferLines?: number
   /** The environment children inherit under their spec's `env`. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>
+  /** Supervision groups apps may name with `group` (more with `defineGroups()`). See docs/health-and-dependencies.md. */
+  readonly groups?: Readonly<Record<string, GroupSpec>>
 }
 
 /** Options every async method accepts. */
@@ -470,7 +517,7 @@ export interface ProcessExitEvent extends ProcessEvent {
 }
 
 export interface ProcessRestartEvent extends ProcessEvent {
-  /** ms until the new start. */
+  /** ms until the new start; 0 when its supervision group restarts it (it starts as part of the group's restart). */
   readonly delay: number
   /** 1 for the first restart after a stable run, growing while it keeps crashing. */
   readonly attempt: number
@@ -504,6 +551,27 @@ export interface ProcessMetricInvalidEvent extends ProcessEvent {
   /** The metric's name as the app gave it. */
   readonly metric: string
   readonly reason: string
+}
+
+/** A group strategy restarted apps after a member exited unexpectedly. */
+export interface GroupRestartEvent {
+  readonly group: string
+  readonly strategy: GroupStrategy
+  /** The process whose exit set it off, as it was at its exit (`pid`: the pid that exited). */
+  readonly trigger: ProcessInfo
+  /** Why it exited: `crash` or `unhealthy`. */
+  readonly reason: ExitReason
+  /** The apps restarted, in the order they start again. */
+  readonly apps: readonly string[]
+  readonly at: number
+}
+
+/** A group had more than `maxRestarts` restarts within `period` and gave up: its members are stopped. */
+export interface GroupErroredEvent {
+  readonly group: string
+  /** Carries the group's name in `group`. */
+  readonly error: CrashLoopError
+  readonly at: number
 }
 
 export interface LogEvent {
@@ -554,6 +622,10 @@ export interface SupervisorEvents {
    * only after a write has succeeded.
    */
   'logfile:error': (event: LogFileErrorEvent) => void
+  /** A group's strategy restarted apps of the group (`one_for_all`, `rest_for_one`). */
+  'group:restart': (event: GroupRestartEvent) => void
+  /** A group gave up (its intensity was exceeded, or it could not be brought back); its members are stopped. */
+  'group:errored': (event: GroupErroredEvent) => void
 }
 
 export type EventName = keyof SupervisorEvents

@@ -9,6 +9,7 @@ import { statSync } from 'node:fs'
 import { basename, extname, isAbsolute, resolve } from 'node:path'
 import { InvalidSpecError } from '../errors.js'
 import { normalizeDependsOn } from '../deps/depends-on-options.js'
+import { normalizeGroupName } from '../groups/group-options.js'
 import { normalizeProbes } from '../health/probe-options.js'
 import { normalizeLogOptions } from '../logs/log-options.js'
 import { listenProblem, normalizeListenOption } from '../sockets/listen-spec.js'
@@ -165,6 +166,7 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
     ...normalizeLogOptions(v, cwd),
     probes: normalizeProbes(v, env.PORT ?? context.env.PORT),
     dependsOn: normalizeDependsOn(v, name),
+    group: normalizeGroupName(v),
   }
   const listenIssue = listenProblem(normalized)
   if (listenIssue) v.problem('listen', listenIssue)

@@ -48,6 +48,7 @@ export const SPEC_DEFAULTS = {
   // health
   probes: undefined,
   dependsOn: undefined,
+  group: undefined,
 } as const
 
 /** The name of a top-level spec option. */

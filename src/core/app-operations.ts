@@ -197,21 +197,20 @@ export class AppOperations {
       },
       dependencies,
     )
-    await Promise.allSettled(outcomes.values())
-    for (const { spec } of wanted) {
-      if (results.has(spec.name)) continue
-      const error = await outcomes.get(spec.name)!.then(
-        () => new Error('not run'),
-        (reason: unknown) => reason as TendError,
-      )
+    const settled = await Promise.allSettled(wanted.map(({ spec }) => outcomes.get(spec.name)!))
+    settled.forEach((outcome, index) => {
+      const { spec } = wanted[index]!
+      // a step that ran has its result (an error of its own included); one that did not waited on a failed dependency
+      if (results.has(spec.name) || outcome.status === 'fulfilled') return
+      const error = outcome.reason as Partial<TendError> & Error
       results.set(spec.name, {
         name: spec.name,
         diff: diffSpecs(this.#registry.apps.get(spec.name)?.spec, spec),
         actions: [],
         processes: port.processes(spec.name),
-        error: { code: (error as Partial<TendError>).code ?? 'TEND_ERR_UNKNOWN', message: error.message },
+        error: { code: error.code ?? 'TEND_ERR_UNKNOWN', message: error.message },
       })
-    }
+    })
     const removed = this.#registry.all().filter((process) => !desired.has(process.spec.name) && names.includes(process.spec.name))
     const unnamed = names.filter((name) => !desired.has(name) && !removed.some((process) => process.spec.name === name))
     for (const wave of [...dependentsFirst(removed).map((processes) => [...new Set(processes.map((p) => p.spec.name))]), unnamed]) {

@@ -42,6 +42,11 @@ export class KeyedQueue {
     })
   }
 
+  /** True while a task of `key` runs or waits for its turn. */
+  busy(key: string): boolean {
+    return this.#tails.has(key)
+  }
+
   /** Resolves when every task queued so far has settled. */
   async idle(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.all(this.#inFlight)

@@ -44,6 +44,13 @@ export interface ProcessHost {
   /** Takes over one output stream of a run (framing, files, ring buffer, events) until it ends. */
   captureOutput(process: ManagedProcess, stream: 'out' | 'err', readable: Readable): void
   info(process: ManagedProcess): ProcessInfo
+  /**
+   * An exit nobody asked for (`crash`, `unhealthy`) that the policy restarts,
+   * or (`gaveUp`) gives up on: a group strategy above (src/groups/) counts it,
+   * and returns true when it takes the restart over; the process then waits
+   * in `waiting-restart`, with no timer, for the group to launch it.
+   */
+  onUnexpectedExit?(process: ManagedProcess, exit: { readonly reason: ExitReason; readonly pid: number; readonly gaveUp: boolean }): boolean
 }
 
 export class ManagedProcess {
@@ -330,10 +337,15 @@ export class ManagedProcess {
     } else if (decision.action === 'give-up') {
       const error = new CrashLoopError(this.spec.name, this.id, { restarts: this.restarts, exitCode: exit.code, signal: exit.signal })
       this.#enter('errored', next, { error })
+      if (reason !== 'exit') this.#host.onUnexpectedExit?.(this, { reason, pid: run.child.pid, gaveUp: true })
     } else {
       this.#history = decision.history
       this.restarts++
-      this.#scheduleRestart(next, decision.delay, decision.history.attempt, reason)
+      const byGroup =
+        reason !== 'exit' &&
+        next.kind === 'none' &&
+        this.#host.onUnexpectedExit?.(this, { reason, pid: run.child.pid, gaveUp: false }) === true
+      this.#scheduleRestart(next, byGroup ? null : decision.delay, decision.history.attempt, reason)
     }
   }
 
@@ -380,15 +392,18 @@ export class ManagedProcess {
     }
   }
 
-  #scheduleRestart(operation: Operation, delay: number, attempt: number, reason: ExitReason): void {
+  /** `delay` null: no timer, the process's group restarts it (onUnexpectedExit). */
+  #scheduleRestart(operation: Operation, delay: number | null, attempt: number, reason: ExitReason): void {
     const pending = new AbortController()
     this.#pendingRestart = pending
-    this.nextRestartAt = Date.now() + delay
-    setTimeoutOn(pending.signal, delay, () => {
-      this.#pendingRestart = null
-      this.#restartDue()
-    })
-    this.#enter('waiting-restart', operation, { delay, attempt, reason })
+    this.nextRestartAt = delay === null ? null : Date.now() + delay
+    if (delay !== null) {
+      setTimeoutOn(pending.signal, delay, () => {
+        this.#pendingRestart = null
+        this.#restartDue()
+      })
+    }
+    this.#enter('waiting-restart', operation, { delay: delay ?? 0, attempt, reason })
   }
 
   #restartDue(): void {

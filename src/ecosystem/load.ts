@@ -18,7 +18,8 @@ import YAML from 'yaml'
 import { InvalidSpecError } from '../errors.js'
 import { SPEC_KEYS } from '../config/normalize.js'
 import { suggest } from '../config/suggest.js'
-import type { AppSpec } from '../types.js'
+import { normalizeGroups } from '../groups/group-options.js'
+import type { AppSpec, GroupSpec } from '../types.js'
 import { envBlockName, PM2_IGNORED_KEYS, PM2_KEY_MAP } from './pm2-keys.js'
 
 export const ECOSYSTEM_EXTENSIONS = ['.js', '.cjs', '.mjs', '.json', '.json5', '.yml', '.yaml'] as const
@@ -40,6 +41,8 @@ export interface LoadOptions {
 export interface Ecosystem {
   readonly path: string
   readonly apps: AppSpec[]
+  /** The file's top-level `groups` (supervision groups its apps name with `group`), validated; {} when it has none. */
+  readonly groups: Readonly<Record<string, GroupSpec>>
   /** Keys that were ignored, and other things worth telling the user. */
   readonly warnings: string[]
 }
@@ -206,12 +209,17 @@ export async function loadEcosystem(file: string, options: LoadOptions = {}): Pr
   const raw = await readRaw(path)
   const warnings: string[] = []
   let list: unknown
+  let groups: Readonly<Record<string, GroupSpec>> = {}
   if (Array.isArray(raw)) list = raw
   else if (raw !== null && typeof raw === 'object' && 'apps' in raw) {
     const top = raw as Record<string, unknown>
     list = Array.isArray(top.apps) ? top.apps : [top.apps]
+    if (top.groups !== undefined) {
+      normalizeGroups(top.groups) // a bad declaration is an error here, before anything is sent
+      groups = top.groups as Readonly<Record<string, GroupSpec>>
+    }
     for (const key of Object.keys(top)) {
-      if (key === 'apps' || key === 'default' || key === '__esModule') continue
+      if (key === 'apps' || key === 'groups' || key === 'default' || key === '__esModule') continue
       warnings.push(TOP_LEVEL_IGNORED.has(key) ? `"${key}" is ignored (tend has no ${key} command)` : `top-level key "${key}" is ignored`)
     }
   } else if (raw !== null && typeof raw === 'object' && ('script' in raw || 'exec' in raw)) {
@@ -238,5 +246,5 @@ export async function loadEcosystem(file: string, options: LoadOptions = {}): Pr
     apps = apps.filter((app) => app.name !== undefined && wanted.has(app.name))
   }
   if (apps.length === 0) throw new InvalidSpecError(`${path} has no apps`)
-  return { path, apps, warnings }
+  return { path, apps, groups, warnings }
 }

@@ -48,6 +48,39 @@ describe('cluster mode', () => {
     }
   })
 
+  it('sends no new connection to a worker once its replacement is online (the primary stops routing to it before it drains)', async () => {
+    const sup = supervisor()
+    const port = await freePort()
+    const [first] = await sup.start({ name: 'web', script: fixture('http-server.cjs'), mode: 'cluster', instances: 2, env: { PORT: port } })
+    await waitForHttp(port)
+    // The replacement's process:online and the old worker's stop happen in one turn of the event loop, so a
+    // request this process starts after the event connects after the stop: none may reach the old worker.
+    let handedOver = Infinity
+    const onOnline = ({ process }: { process: { id: number; pid: number | null } }): void => {
+      if (process.id === first!.id && process.pid !== first!.pid && handedOver === Infinity) handedOver = performance.now()
+    }
+    sup.on('process:online', onOnline)
+    const answered: { started: number; pid: number }[] = []
+    let running = true
+    const loop = async (): Promise<void> => {
+      while (running) {
+        const started = performance.now()
+        answered.push({ started, pid: [...pidsOf([await get(port)])][0]! })
+      }
+    }
+    const loops = [loop(), loop(), loop()]
+    await until(() => answered.length >= 20, { message: 'the load to get going' })
+    await sup.reload('web')
+    running = false
+    await Promise.all(loops)
+    sup.off('process:online', onOnline)
+    expect(handedOver).toBeLessThan(Infinity)
+    const after = answered.filter((request) => request.started > handedOver)
+    expect(after.length).toBeGreaterThan(0)
+    expect(answered.some((request) => request.pid === first!.pid)).toBe(true) // it did serve before
+    expect(after.filter((request) => request.pid === first!.pid)).toEqual([])
+  })
+
   it('drains a worker whose client holds an idle keep-alive connection without waiting for SIGKILL', async () => {
     const sup = supervisor()
     const port = await freePort()

@@ -52,7 +52,7 @@ describe('apply in dependency order', { timeout: 120_000 }, () => {
     const failed = await sup.apply([booting('api2', { migrate2: 'completedSuccessfully' }), migration('migrate2', 3), booting('other')], {})
     expect(failed.find((result) => result.name === 'api2')).toMatchObject({
       actions: [],
-      error: { code: 'TEND_ERR_DEPENDENCY', message: expect.stringMatching(/"migrate2" did not complete successfully/) },
+      error: { code: 'TEND_ERR_DEPENDENCY', message: expect.stringMatching(/"migrate2" did not complete successfully/) as string },
     })
     expect(failed.find((result) => result.name === 'other')).toMatchObject({ actions: ['start'] })
     expect(sup.list().map((info) => info.name)).not.toContain('api2')

@@ -11,7 +11,7 @@ import type { AppSpec, ProcessInfo } from '../../types.js'
 import type { SupervisorClient } from '../rpc/client.js'
 import { CliError, isMissingMethod, out, report, warn, withDaemon } from './context.js'
 import { processTable } from './format.js'
-import { specsForStart } from './process-verbs.js'
+import { appsForStart, defineGroups } from './process-verbs.js'
 
 /** The CLI's own environment, which apps inherit (as in PM2). */
 export function cliEnv(): Record<string, string> {
@@ -74,8 +74,9 @@ export interface ApplyVerbOptions {
 
 /** `tend apply <ecosystem>`: the file is the desired state. */
 export async function applyVerb(file: string, options: ApplyVerbOptions): Promise<void> {
-  const specs = await specsForStart(file, [], { env: options.env, only: options.only, ecosystemOnly: true })
+  const { specs, groups } = await appsForStart(file, [], { env: options.env, only: options.only, ecosystemOnly: true })
   await withDaemon(async (client) => {
+    if (!options.dryRun) await defineGroups(client, groups)
     const results = await apply(client, specs, { prune: options.prune, dryRun: options.dryRun })
     report(options.json, results, () => results.map((result) => describeApplied(result, options.dryRun)).join('\n'))
     failIfAnyFailed(results)
@@ -151,8 +152,9 @@ type StartOrVerb = 'restart' | 'reload'
  * and are restarted or reloaded even when nothing changed.
  */
 export async function startOr(verb: StartOrVerb, file: string, options: { env?: string; only?: string; json?: boolean }): Promise<void> {
-  const specs = await specsForStart(file, [], { env: options.env, only: options.only, ecosystemOnly: true })
+  const { specs, groups } = await appsForStart(file, [], { env: options.env, only: options.only, ecosystemOnly: true })
   await withDaemon(async (client) => {
+    await defineGroups(client, groups)
     const named = new Set(specs.map((spec) => spec.name))
     const results = (await apply(client, specs, {})).filter((result) => result.diff.change !== 'removed' || named.has(result.name))
     failIfAnyFailed(results)

@@ -4,7 +4,7 @@
  * policy and triggers that are on, log files, ports — and the environment
  * only when asked (`--env`).
  */
-import type { NormalizedSpec, ProcessDescription, ProcessHealth, ProcessInfo } from '../../types.js'
+import type { GroupInfo, NormalizedSpec, ProcessDescription, ProcessHealth, ProcessInfo } from '../../types.js'
 import type { LastExit } from '../daemon/last-exits.js'
 import { colors, cpuText, formatBytes, memoryText, paintStatus, uptimeText } from './format.js'
 
@@ -15,6 +15,8 @@ export interface DescribeOptions {
   readonly lastExit?: LastExit
   /** The complete environment the process runs with (Supervisor.environment()), shown by `env` instead of the spec's. */
   readonly environment?: Readonly<Record<string, string>>
+  /** The process's supervision group as the daemon reports it (Supervisor.groups()). */
+  readonly group?: GroupInfo
 }
 
 const ms = (value: number): string => (value % 1000 === 0 && value >= 1000 ? `${value / 1000} s` : `${value} ms`)
@@ -64,6 +66,21 @@ function portsText(info: ProcessDescription): string | null {
   return port ? `PORT=${port} (from the env)` : null
 }
 
+const STRATEGY_TEXT = {
+  one_for_all: 'a crash restarts every member',
+  rest_for_one: 'a crash restarts its app and the members after it',
+  one_for_one: 'a crash restarts the process alone',
+} as const
+
+/** The group, its strategy and intensity, the members in the order it goes by, and how it fares. */
+export function groupText(name: string, group: GroupInfo | undefined): string {
+  if (!group) return name
+  const parts = [`${name}, ${group.strategy} (${STRATEGY_TEXT[group.strategy]}; members in order: ${group.apps.join(', ')})`]
+  parts.push(`gives up after ${group.maxRestarts} restarts within ${ms(group.period)} (${group.recentRestarts} so far)`)
+  if (group.status !== 'running') parts.push(group.status === 'errored' ? 'GAVE UP: members stopped' : 'restarting now')
+  return parts.join('; ')
+}
+
 /** The probes' last word: status, readiness, failures in a row, when, and why the last check failed. */
 function healthText(health: ProcessHealth): string {
   const parts = [health.status, health.ready ? 'ready' : 'not ready']
@@ -101,6 +118,9 @@ export function describeProcess(info: ProcessDescription, options: DescribeOptio
       `not confirmed: online because listen_timeout (${ms(spec.listenTimeout)}) ran out before it listened or sent 'ready'`,
     ])
   if (info.health) rows.push(['health', healthText(info.health)])
+  // `?? null`: a daemon older than groups sends specs without the key
+  const group = spec.group ?? null
+  if (group !== null) rows.push(['group', groupText(group, options.group)])
   rows.push(...triggerLines(spec))
   const ports = portsText(info)
   if (ports) rows.push(['ports', ports])

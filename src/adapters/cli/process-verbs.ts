@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs'
 import { basename, extname, join, resolve } from 'node:path'
 import { SPEC_KEYS } from '../../config/normalize.js'
-import type { AppSpec, ProcessInfo } from '../../types.js'
+import type { AppSpec, GroupSpec, ProcessInfo } from '../../types.js'
 import type { SupervisorClient } from '../rpc/client.js'
 import { CliError, home, isMissingMethod, parseTarget, report, usageError, warn, withDaemon } from './context.js'
 import { specFromFlags } from './start-options.js'
@@ -65,13 +65,24 @@ function sharedFields(options: StartOptions, name: string | undefined): Record<s
 
 /** The specs `tend start` asks for, from an ecosystem file or a script and flags. */
 export async function specsForStart(file: string, args: readonly string[], options: StartOptions): Promise<AppSpec[]> {
+  return (await appsForStart(file, args, options)).specs
+}
+
+/** What `tend start` sends: the specs, and the supervision groups an ecosystem file declares ({} for a script). */
+export async function appsForStart(
+  file: string,
+  args: readonly string[],
+  options: StartOptions,
+): Promise<{ specs: AppSpec[]; groups: Readonly<Record<string, GroupSpec>> }> {
   const path = resolve(file)
   // Loaded here: the ecosystem loader (YAML, JSON5) is for start alone, not for ls.
   const { loadEcosystem } = await import('../../ecosystem/load.js')
   let specs: AppSpec[]
+  let groups: Readonly<Record<string, GroupSpec>> = {}
   if (await isEcosystemFile(file)) {
     const ecosystem = await loadEcosystem(path, { env: options.env, only: options.only?.split(',').map((name) => name.trim()) })
     for (const warning of ecosystem.warnings) warn(`${path}: ${warning}`)
+    groups = ecosystem.groups
     // Flags given on the command line override the file's keys, for every app.
     specs = ecosystem.apps.map((spec) => ({ ...spec, ...sharedFields(options, spec.name) }))
   } else {
@@ -100,15 +111,28 @@ export async function specsForStart(file: string, args: readonly string[], optio
   }
   // Like PM2, apps get the environment of the CLI that starts them, with the spec's env over it.
   const cliEnv = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined))
-  return specs.map((spec) => ({ ...spec, env: { ...cliEnv, ...spec.env } }))
+  return { specs: specs.map((spec) => ({ ...spec, env: { ...cliEnv, ...spec.env } })), groups }
+}
+
+/** Declares an ecosystem file's groups on the daemon, before the apps that name them are started or applied. */
+export async function defineGroups(client: SupervisorClient, groups: Readonly<Record<string, GroupSpec>>): Promise<void> {
+  if (Object.keys(groups).length === 0) return
+  try {
+    await client.defineGroups(groups)
+  } catch (error) {
+    if (isMissingMethod(error))
+      throw new CliError('groups are not available in this version of the tend daemon; run tend kill, then try again')
+    throw error
+  }
 }
 
 export async function start(file: string, args: readonly string[], options: StartOptions): Promise<void> {
-  const specs = await specsForStart(file, args, options)
+  const { specs, groups } = await appsForStart(file, args, options)
   const fromEcosystem = await isEcosystemFile(file)
-  await withDaemon((client) =>
-    startOver(client, specs, { fromEcosystem, force: options.force, json: options.json, silent: options.silent }),
-  )
+  await withDaemon(async (client) => {
+    await defineGroups(client, groups)
+    await startOver(client, specs, { fromEcosystem, force: options.force, json: options.json, silent: options.silent })
+  })
 }
 
 type TargetVerb = 'stop' | 'restart' | 'reload' | 'delete'

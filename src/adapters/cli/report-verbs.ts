@@ -1,5 +1,5 @@
 /** The verbs that report: list (ls, l, ps, status), describe (show, info, desc). */
-import type { ProcessDescription, ProcessInfo } from '../../types.js'
+import type { GroupInfo, ProcessDescription, ProcessInfo } from '../../types.js'
 import type { SupervisorClient } from '../rpc/client.js'
 import type { LastExit } from '../daemon/last-exits.js'
 import { isMissingMethod, out, parseTarget, report, usageError, withDaemon } from './context.js'
@@ -37,6 +37,17 @@ async function lastExits(client: SupervisorClient, processes: readonly ProcessIn
   }
 }
 
+/** The supervision groups, by name (an older daemon has none: the group's name alone is shown). */
+async function groupsOf(client: SupervisorClient, processes: readonly ProcessDescription[]): Promise<Record<string, GroupInfo>> {
+  if (!processes.some((info) => (info.spec.group ?? null) !== null)) return {}
+  try {
+    return Object.fromEntries((await client.groups()).map((group) => [group.name, group]))
+  } catch (error) {
+    if (isMissingMethod(error)) return {}
+    throw error
+  }
+}
+
 /** The complete environment of each process, as the daemon computes it (an older daemon has none: the spec's env is shown). */
 async function environmentsOf(client: SupervisorClient, target: string): Promise<Record<number, Record<string, string>>> {
   try {
@@ -54,6 +65,7 @@ export async function describe(target: string, options: { json?: boolean; env?: 
     const environments = options.env ? await environmentsOf(client, target) : {}
     const extra = (info: ProcessDescription) => (options.env ? { environment: environments[info.id] ?? info.spec.env } : {})
     if (options.json) return out(JSON.stringify(processes.map((info) => ({ ...info, lastExit: exits[info.id] ?? null, ...extra(info) }))))
+    const groups = await groupsOf(client, processes)
     const fromInside = await appSection(client, processes)
     report(
       false,
@@ -61,7 +73,13 @@ export async function describe(target: string, options: { json?: boolean; env?: 
       () =>
         processes
           .map((info) =>
-            describeProcess(info, { env: options.env, color: options.color, lastExit: exits[info.id], environment: environments[info.id] }),
+            describeProcess(info, {
+              env: options.env,
+              color: options.color,
+              lastExit: exits[info.id],
+              environment: environments[info.id],
+              group: info.spec.group ? groups[info.spec.group] : undefined,
+            }),
           )
           .join('\n\n') + fromInside,
     )

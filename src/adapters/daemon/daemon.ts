@@ -7,6 +7,7 @@ import { chmodSync, createWriteStream, mkdirSync, rmSync, writeFileSync, type Wr
 import { format } from 'node:util'
 import { DaemonError, InvalidArgumentError } from '../../errors.js'
 import { parseHistoryQuery, recordHistory } from '../../metrics/history.js'
+import { groupSpecOf } from '../../groups/group-options.js'
 import { Supervisor } from '../../supervisor.js'
 import type { AppSpec, ProcessInfo } from '../../types.js'
 import { VERSION } from '../../version.js'
@@ -85,6 +86,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     log('%s#%d exited with %s: %s', info.name, info.instance, signal ?? code, reason)
   })
   supervisor.on('process:errored', ({ process: info, error }) => log('%s#%d errored: %s', info.name, info.instance, error.message))
+  supervisor.on('group:restart', ({ group, strategy, trigger, reason, apps }) =>
+    log('group %s (%s): %s#%d exited (%s); restarting %s', group, strategy, trigger.name, trigger.instance, reason, apps.join(', ')),
+  )
+  supervisor.on('group:errored', ({ group, error }) => log('group %s gave up: %s', group, error.message))
   supervisor.on('logfile:error', ({ app, path, error }) => log('log file %s of %s stopped taking writes: %s', path, app, error.message))
   // The last hour of CPU and memory, for `tend monit` and `tend dashboard` (see docs/monit-and-dashboard.md).
   const metrics = recordHistory(supervisor)
@@ -117,17 +122,22 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         )
       }
     }
-    writeDump(paths.dump, specs)
-    log('saved %d apps to %s', specs.length, paths.dump)
+    const groups = Object.fromEntries(supervisor.groups().map((group) => [group.name, groupSpecOf(group)]))
+    writeDump(paths.dump, specs, groups)
+    log('saved %d apps and %d groups to %s', specs.length, Object.keys(groups).length, paths.dump)
     return { path: paths.dump, apps: specs.length }
   }
 
   const resurrect = async (): Promise<ProcessInfo[]> => {
-    const { apps } = readDump(paths.dump)
+    const { apps, groups } = readDump(paths.dump)
     const running = new Set(supervisor.list().map((info) => info.name))
     const missing = apps.filter((spec: AppSpec) => !running.has(String(spec.name)))
     log('resurrecting %d of %d saved apps', missing.length, apps.length)
     if (missing.length === 0) return []
+    // groups a running daemon declared since keep their declaration: only the missing ones come from the dump
+    const declared = new Set(supervisor.groups().map((group) => group.name))
+    const absent = Object.entries(groups).filter(([name]) => !declared.has(name))
+    if (absent.length > 0) supervisor.defineGroups(Object.fromEntries(absent))
     return supervisor.start(missing)
   }
 

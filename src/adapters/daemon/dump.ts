@@ -20,7 +20,7 @@ import {
 } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { DumpError } from '../../errors.js'
-import type { AppSpec } from '../../types.js'
+import type { AppSpec, GroupSpec } from '../../types.js'
 import { VERSION } from '../../version.js'
 import { isAlive } from '../../runners/process-group.js'
 
@@ -28,6 +28,8 @@ export interface Dump {
   readonly version: string
   readonly savedAt: string
   readonly apps: readonly AppSpec[]
+  /** The supervision groups declared when it was saved ({} in a dump from before groups). */
+  readonly groups: Readonly<Record<string, GroupSpec>>
 }
 
 function fsyncDir(dir: string): void {
@@ -71,8 +73,8 @@ function isReadable(path: string): boolean {
  * A save that cannot be written (a full disk, no descriptors left) is a
  * DumpError naming the cause, and leaves dump.json and its `.bak` as they were.
  */
-export function writeDump(path: string, apps: readonly AppSpec[]): Dump {
-  const dump: Dump = { version: VERSION, savedAt: new Date().toISOString(), apps }
+export function writeDump(path: string, apps: readonly AppSpec[], groups: Readonly<Record<string, GroupSpec>> = {}): Dump {
+  const dump: Dump = { version: VERSION, savedAt: new Date().toISOString(), apps, groups }
   const dir = dirname(path)
   const base = basename(path)
   const temp = join(dir, `.${base}.${process.pid}.tmp`)
@@ -134,7 +136,7 @@ export function readDump(path: string): Dump {
   try {
     text = readFileSync(path, 'utf8')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: VERSION, savedAt: '', apps: [] }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: VERSION, savedAt: '', apps: [], groups: {} }
     throw new DumpError(path, `Cannot read ${path}: ${(error as Error).message}`, { cause: error })
   }
   let parsed: unknown
@@ -151,10 +153,12 @@ export function readDump(path: string): Dump {
   }
   const apps = (parsed as { apps?: unknown } | null)?.apps
   if (!Array.isArray(apps)) throw new DumpError(path, `${path} is damaged: no "apps" array; the dump before the last save is ${path}.bak`)
-  const { version, savedAt } = parsed as { version?: unknown; savedAt?: unknown }
+  const { version, savedAt, groups } = parsed as { version?: unknown; savedAt?: unknown; groups?: unknown }
   return {
     version: typeof version === 'string' ? version : '',
     savedAt: typeof savedAt === 'string' ? savedAt : '',
     apps: apps as AppSpec[],
+    // checked by defineGroups() at resurrect, as the apps are by start()
+    groups: groups !== null && typeof groups === 'object' && !Array.isArray(groups) ? (groups as Record<string, GroupSpec>) : {},
   }
 }

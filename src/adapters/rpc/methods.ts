@@ -26,6 +26,8 @@ export const SUPERVISOR_METHODS = {
   metrics: 1,
   prometheus: 0,
   invoke: 4,
+  defineGroups: 1,
+  groups: 0,
 } as const
 
 export type SupervisorMethod = keyof typeof SUPERVISOR_METHODS
@@ -47,4 +49,5 @@ export const REQUIRED_PARAMS: Readonly<Partial<Record<SupervisorMethod, number>>
   apply: 1,
   environment: 1,
   invoke: 2,
+  defineGroups: 1,
 }

@@ -128,7 +128,7 @@ describe('PM2 verbs in tend', { timeout: 240_000 }, () => {
     expect(many).toHaveLength(20)
     expect(many[0]).toMatchObject({ source: 'file', at: null })
     expect(many.map((line) => line.line)).toContain('old 29')
-    expect(many.at(-1)).toMatchObject({ line: 'line 5', at: expect.any(Number) }) // the file's newest lines are memory's: their times are known
+    expect(many.at(-1)).toMatchObject({ line: 'line 5', at: expect.any(Number) as number }) // the file's newest lines are memory's: their times are known
   })
 
   it('logs --follow goes on across rotations of the log files, every line once and in order', async () => {
