@@ -6,19 +6,22 @@
  *   start → all online, list() round trip p50 and p99, `tend ls` / `pm2 ls`
  *   wall time, delete → none listed, the daemon's RSS and RssAnon with N
  *   idle processes, and the daemon's CPU while idle with metrics on.
- * Then the RSS of a daemon (the same Supervisor + RPC server, in a process
- * run with --expose-gc) before and after 10,000 restarts, each after a GC.
+ * Then, in a daemon (the same Supervisor + RPC server, bundled as dist is,
+ * in a process run with --expose-gc): the heap and RssAnon it holds per idle
+ * process with 1,000 of them, and its RSS fresh, after 10,000 restarts of
+ * warm-up and after 10,000 more, each after a GC.
  *
  *   node --import tsx bench/cost-curve.ts [--quick] [--compare pm2]
  *
- * `npm run bench` runs it too (runCostCurve). Under --quick only N = 10 and
- * 200 restarts, so CI's bench:smoke stays quick.
+ * `npm run bench` runs it too (runCostCurve). Under --quick only N = 10,
+ * 100 idle processes for the memory per process and 200 restarts, so CI's
+ * bench:smoke stays quick.
  */
 import { execFile, execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Contender } from './contender.js'
-import { cpuMsOf, figure, MiB, ratio, round, rssOf, sleep, stats, type Figure } from './lib.js'
+import { bundled, cpuMsOf, figure, MiB, ratio, round, rssOf, sleep, stats, type Figure } from './lib.js'
 import { createPm2Contender } from './pm2/pm2-contender.js'
 import { anonOf, percentile, startDaemon } from './rpc.js'
 import type { ScenarioOptions } from './contender.js'
@@ -27,6 +30,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const tendCli = `${root}dist/cli.js`
 const pm2Cli = `${root}node_modules/pm2/bin/pm2`
 const restartHost = fileURLToPath(new URL('./fixtures/restart-host.ts', import.meta.url))
+const memoryHost = fileURLToPath(new URL('./fixtures/memory-host.ts', import.meta.url))
 
 /** What one side measured at one N. */
 interface Point {
@@ -194,20 +198,33 @@ const METRICS: [keyof Point, string, string][] = [
 
 /** The RSS of a daemon before and after `restarts` restarts, each after a forced GC (bench/fixtures/restart-host.ts). */
 interface RestartMemory {
+  readonly warmup: number
+  readonly freshMiB: number
   readonly beforeMiB: number
   readonly afterMiB: number
+  /** After the first fifth of the restarts measured: the rest should leave it level. */
+  readonly firstRoundMiB: number
   readonly heapBeforeMiB: number
   readonly heapAfterMiB: number
   readonly seconds: number
 }
 
-function restartMemory(restarts: number): RestartMemory {
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', restartHost, String(restarts)], {
+/** Runs a bench host bundled as dist is built (bench/lib.ts bundled()) with --expose-gc; its last line is JSON. */
+async function host<T>(entry: string, args: string[]): Promise<T> {
+  const out = execFileSync(process.execPath, ['--expose-gc', await bundled(entry), ...args], {
     cwd: root,
     encoding: 'utf8',
     timeout: 900_000,
   })
-  return JSON.parse(out.trim().split('\n').at(-1)!) as RestartMemory
+  return JSON.parse(out.trim().split('\n').at(-1)!) as T
+}
+
+/** What the daemon holds per idle process, after forced GCs (bench/fixtures/memory-host.ts). */
+interface PerProcess {
+  readonly processes: number
+  readonly heapPerProcessKiB: number
+  readonly anonPerProcessKiB: number
+  readonly historyHourPerProcessKiB: number
 }
 
 export async function runCostCurve({ quick, contenders }: ScenarioOptions): Promise<Figure[]> {
@@ -241,12 +258,38 @@ export async function runCostCurve({ quick, contenders }: ScenarioOptions): Prom
       }
     }
   }
-  const restarts = quick ? 200 : 10_000
-  const memory = restartMemory(restarts)
+  const held = await host<PerProcess>(memoryHost, quick ? ['100', '--idle=5000'] : ['1000'])
   figures.push(
-    figure('cost-curve', `daemon RSS before ${restarts} restarts (after a GC)`, 'MiB', [memory.beforeMiB]),
-    figure('cost-curve', `daemon RSS after ${restarts} restarts (after a GC), ${memory.seconds} s of restarts`, 'MiB', [memory.afterMiB], {
-      target: 'within 2 MiB of before',
+    figure('cost-curve', `daemon heap used per idle process, ${held.processes} processes (after a GC)`, 'KiB', [held.heapPerProcessKiB]),
+    figure(
+      'cost-curve',
+      `daemon RssAnon per idle process, ${held.processes} processes (idle ${quick ? 5 : 30} s, after a GC)`,
+      'KiB',
+      [held.anonPerProcessKiB],
+      {
+        target: '≤ 30 KiB',
+      },
+    ),
+    figure('cost-curve', `metrics history of an hour at one sample a second, per process (${held.processes} processes)`, 'KiB', [
+      held.historyHourPerProcessKiB,
+    ]),
+  )
+  const restarts = quick ? 200 : 10_000
+  const memory = await host<RestartMemory>(restartHost, [String(restarts), String(quick ? 200 : restarts)])
+  figures.push(
+    figure('cost-curve', `daemon RSS fresh (200 restarts, after a GC)`, 'MiB', [memory.freshMiB]),
+    figure('cost-curve', `daemon RSS after ${memory.warmup} restarts of warm-up (after a GC)`, 'MiB', [memory.beforeMiB]),
+    figure(
+      'cost-curve',
+      `daemon RSS after ${restarts} restarts more (after a GC), ${memory.seconds} s of restarts`,
+      'MiB',
+      [memory.afterMiB],
+      {
+        target: 'within 2 MiB of the warmed-up RSS',
+      },
+    ),
+    figure('cost-curve', `daemon RSS after the first fifth of those (after a GC)`, 'MiB', [memory.firstRoundMiB], {
+      target: 'level from here: a leak grows round after round',
     }),
     figure('cost-curve', `daemon heap used before ${restarts} restarts (after a GC)`, 'MiB', [memory.heapBeforeMiB]),
     figure('cost-curve', `daemon heap used after ${restarts} restarts (after a GC)`, 'MiB', [memory.heapAfterMiB]),

@@ -204,3 +204,17 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
+
+/**
+ * Bundles a bench host (TypeScript importing src/) into one ES module the way
+ * tsup builds dist, and returns its path. Memory is measured on that, not under
+ * tsx: tsx keeps every function's name with Object.defineProperty, which puts
+ * each closure in dictionary mode (~250 bytes more each), a cost dist does not have.
+ */
+export async function bundled(entry: string): Promise<string> {
+  const { build } = await import('esbuild')
+  const root = new URL('..', import.meta.url).pathname
+  const outfile = `${root}node_modules/.cache/tend-bench/${entry.split('/').at(-1)!.replace(/\.ts$/, '.mjs')}`
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external' })
+  return outfile
+}

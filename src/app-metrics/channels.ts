@@ -19,7 +19,7 @@ export class ChildChannel {
   readonly instance: number
   readonly app: string
   readonly child: RunningChild
-  readonly calls: ActionCalls
+  #calls: ActionCalls | null = null
   #tend: readonly MetricSnapshot[] = []
   #pm2: readonly MetricSnapshot[] = []
   reportedAt: number | null = null
@@ -34,7 +34,22 @@ export class ChildChannel {
     this.instance = request.instance
     this.app = request.spec.name
     this.child = child
-    this.calls = new ActionCalls({ id: this.id, app: this.app, send: (message) => child.send(message) })
+  }
+
+  /** The child's actions and the calls in flight (made on first use: most children never register one). */
+  get calls(): ActionCalls {
+    if (!this.#calls) {
+      const child = this.child
+      this.#calls = new ActionCalls({ id: this.id, app: this.app, send: (message) => child.send(message) })
+      if (this.exited) this.#calls.close()
+    }
+    return this.#calls
+  }
+
+  /** The child has exited: every call in flight ends. */
+  close(): void {
+    this.exited = true
+    this.#calls?.close()
   }
 
   get metrics(): readonly MetricSnapshot[] {
@@ -94,14 +109,15 @@ export class AppChannels {
             else opening.early.push(message)
           },
         })
+        // a child without an IPC channel (not node, or a binary) can report nothing: no channel to keep
+        if (!child.connected) return child
         const opened = new ChildChannel(request, child)
         opened.previous = live(this.#byId.get(request.id))
         this.#byId.set(request.id, opened)
         for (const message of opening.early) this.#receive(opened, message)
         opening.channel = opened
         void child.exited.then(() => {
-          opened.exited = true
-          opened.calls.close()
+          opened.close()
           if (this.#byId.get(opened.id) !== opened) return
           const previous = live(opened.previous)
           if (previous) this.#byId.set(opened.id, previous)

@@ -82,12 +82,10 @@ export class ManagedProcess {
   #confirmedReady = false
   /** Some run of this process gave its readiness signal: later runs are held to it (readiness.ts). */
   #everConfirmed = false
-  /** Children a reload replaced that are still shutting down. */
-  readonly #retiring = new Set<Run>()
+  /** How many children a reload replaced are still shutting down. */
+  #retiring = 0
   /** Exits of a reload's replacement while an old child was still shutting down (retried, not counted as crashes). */
   #contended = 0
-  /** Runs started while an old child was still shutting down. */
-  readonly #startedBesideRetiring = new WeakSet<Run>()
   /** A child being stopped because a startup or liveness probe failed: its exit is `unhealthy`. */
   #unhealthy: { readonly run: Run; readonly startup: boolean } | null = null
 
@@ -300,7 +298,7 @@ export class ManagedProcess {
   /** Makes `run` the process's own: its exit is the process's exit. */
   #adopt(run: Run): void {
     this.#run = run
-    if (this.#retiring.size > 0) this.#startedBesideRetiring.add(run)
+    if (this.#retiring > 0) run.startedBesideRetiring = true
     this.#probed = run.probes ?? null
     void run.child.exited.then((exit) => this.#onExit(run, exit))
   }
@@ -331,7 +329,7 @@ export class ManagedProcess {
     const uptime = this.startedAt === null || unhealthy?.startup ? 0 : Date.now() - this.startedAt
     // the exit ends a launch; a replacement in flight stays in flight: it decides at its end
     const next = operation.kind === 'replace' ? operation : NONE
-    const besideRetiring = this.#retiring.size > 0 || this.#startedBesideRetiring.has(run)
+    const besideRetiring = this.#retiring > 0 || run.startedBesideRetiring
     if (!unhealthy && besideRetiring && uptime < this.spec.minUptime) return this.#retryWhileRetiring(run, exit, next)
     const decision = decide({ ...exit, uptime }, this.#history, this.spec)
     const reason: ExitReason = unhealthy ? 'unhealthy' : decision.reason
@@ -367,14 +365,14 @@ export class ManagedProcess {
     this.#emit('process:exit', { code: exit.code, signal: exit.signal, reason: 'crash', forced: run.forced })
     this.restarts++
     debug('process %d (%s #%d): exited while the old child still shuts down; retrying', this.id, this.spec.name, this.instance)
-    const delay = this.#retiring.size === 0 ? 0 : Math.min(1000, 100 * 2 ** (this.#contended - 1))
+    const delay = this.#retiring === 0 ? 0 : Math.min(1000, 100 * 2 ** (this.#contended - 1))
     this.#scheduleRestart(next, delay, this.#contended, 'crash')
   }
 
   /** The last retired child has gone: a replacement waiting to retry starts now. */
-  #retiredChildGone(old: Run): void {
-    this.#retiring.delete(old)
-    if (this.#retiring.size > 0 || this.#contended === 0) return
+  #retiredChildGone(): void {
+    this.#retiring--
+    if (this.#retiring > 0 || this.#contended === 0) return
     if (this.#status === 'waiting-restart' && this.#operation.kind === 'none') this.launch()
   }
 
@@ -532,9 +530,9 @@ export class ManagedProcess {
    */
   async #afterRetirement(old: Run, retired: Promise<void>): Promise<void> {
     if (!old.child.hasExited) {
-      this.#retiring.add(old)
-      if (this.#run) this.#startedBesideRetiring.add(this.#run)
-      void old.child.exited.then(() => this.#retiredChildGone(old))
+      this.#retiring++
+      if (this.#run) this.#run.startedBesideRetiring = true
+      void old.child.exited.then(() => this.#retiredChildGone())
     }
     await retired
     if (this.#contended === 0 && !readyAtSpawn(this.spec)) return

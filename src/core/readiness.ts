@@ -46,9 +46,11 @@ export function waitReady(run: Run, spec: Pick<NormalizedSpec, 'waitReady' | 'li
   const ready = readySignal(run, spec)
   const bound = probes ? Math.max(spec.listenTimeout, probes.bound) : spec.listenTimeout
   return new Promise<Readiness>((resolve) => {
-    const cancel = run.after(bound, () => resolve('timeout'))
+    // null once settled: the reactions below live as long as the child, the timer need not
+    let cancel: (() => void) | null = run.after(bound, () => resolve('timeout'))
     const settle = (readiness: Readiness): void => {
-      cancel()
+      cancel?.()
+      cancel = null
       resolve(readiness)
     }
     void ready.then(() => settle('ready'))

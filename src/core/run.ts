@@ -1,12 +1,13 @@
 /**
  * One child of a managed process, from its spawn to its exit. Its timers
- * (the readiness timeout, the SIGKILL escalation) hang off one
- * AbortController that the child's exit aborts, so none outlives the child
- * and none has to be cleared by hand.
+ * (the readiness timeout, the SIGKILL escalation) and its AbortSignal end
+ * with the child's exit, so none outlives the child and none has to be
+ * cleared by hand. The AbortController is made only when something asks for
+ * the signal (the probes): with thousands of idle children, one per child is
+ * most of a kilobyte each.
  */
 import type { ChildExit, Runner, RunningChild, SpawnRequest } from '../runners/runner.js'
 import type { ProbeRunner } from '../health/probe-runner.js'
-import { setTimeoutOn } from '../util/timer.js'
 
 /** What a run reports as it goes; `pid` is the run's child (not necessarily the process's current one, during a reload). */
 export interface RunHooks {
@@ -22,14 +23,24 @@ export class Run {
   readonly readyMessage: Promise<void>
   /** The child's health probes, when its spec has any (set once, right after the spawn). */
   probes: ProbeRunner | null = null
-  readonly #controller = new AbortController()
+  /** Started while a child a reload replaced was still shutting down (its early exit is retried, not counted). */
+  startedBesideRetiring = false
+  #controller: AbortController | null = null
+  /** Timers set with after() that have not fired. */
+  #timers: Set<NodeJS.Timeout> | null = null
+  #ended = false
   #forced = false
 
   private constructor(child: RunningChild, startedAt: number, readyMessage: Promise<void>) {
     this.child = child
     this.startedAt = startedAt
     this.readyMessage = readyMessage
-    void child.exited.then(() => this.#controller.abort())
+    void child.exited.then(() => {
+      this.#ended = true
+      for (const timer of this.#timers ?? []) clearTimeout(timer)
+      this.#timers = null
+      this.#controller?.abort()
+    })
   }
 
   /** Spawns a child; rejects with SpawnError when the OS cannot start it. */
@@ -49,6 +60,10 @@ export class Run {
 
   /** Aborted when the child has exited. */
   get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController()
+      if (this.#ended) this.#controller.abort()
+    }
     return this.#controller.signal
   }
 
@@ -59,7 +74,21 @@ export class Run {
 
   /** Calls `fn` after `ms` unless the child exits first. Returns a function that cancels it. */
   after(ms: number, fn: () => void): () => void {
-    return setTimeoutOn(this.#controller.signal, ms, fn)
+    if (this.#ended) return () => undefined
+    const timer = setTimeout(() => {
+      this.#forget(timer)
+      fn()
+    }, ms)
+    ;(this.#timers ??= new Set()).add(timer)
+    return () => {
+      clearTimeout(timer)
+      this.#forget(timer)
+    }
+  }
+
+  #forget(timer: NodeJS.Timeout): void {
+    this.#timers?.delete(timer)
+    if (this.#timers?.size === 0) this.#timers = null
   }
 
   /**

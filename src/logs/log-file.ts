@@ -32,7 +32,7 @@ export class LogFile extends Writable {
   #compressing: Promise<void> | null = null
   #drainWaiters: (() => void)[] = []
   /** Zero-length marker chunks standing for truncate/reopen, so they run in turn with the writes queued before them. */
-  readonly #controls = new Map<Buffer, () => Promise<void>>()
+  #controls: Map<Buffer, () => Promise<void>> | null = null
   /** Told once when writing starts failing, and not again until a write has succeeded. */
   readonly #onError: ((error: Error) => void) | undefined
   #failing = false
@@ -96,7 +96,7 @@ export class LogFile extends Writable {
     if (this.destroyed || this.writableEnded) return this.#serially(operation)
     return new Promise((resolve, reject) => {
       const marker = Buffer.alloc(0)
-      this.#controls.set(marker, () => operation().then(resolve, reject))
+      ;(this.#controls ??= new Map()).set(marker, () => operation().then(resolve, reject))
       this.write(marker)
     })
   }
@@ -156,9 +156,9 @@ export class LogFile extends Writable {
     }
     for (const chunk of chunks) {
       if (chunk.length === 0) {
-        const control = this.#controls.get(chunk)
+        const control = this.#controls?.get(chunk)
         if (control) {
-          this.#controls.delete(chunk)
+          this.#controls!.delete(chunk)
           await flush()
           await control()
         }

@@ -5,8 +5,12 @@
  * read it over RPC.
  *
  * Memory is bounded twice: by age (`window`) and by count (`capacity`
- * ticks); each tick stores its figures in typed arrays, so an hour of 50
- * processes at one sample a second is about 2 MB.
+ * ticks). The last ten minutes keep every tick; older ticks are merged into
+ * one per 10 seconds (the averages), which is finer than any chart of the
+ * hour asks for (360 points). Each tick stores its figures in typed arrays,
+ * 8 bytes per process, and shares its list of ids with the tick before when
+ * the same processes ran: an hour of an idle fleet sampled every second
+ * is about 7 KiB per process.
  */
 import { InvalidArgumentError } from '../errors.js'
 import type { Supervisor } from '../supervisor.js'
@@ -50,9 +54,56 @@ export interface HistoryAnswer {
 
 interface Tick {
   readonly at: number
+  /** Shared with the tick before when it measured the same ids in the same order. */
   readonly ids: Int32Array
   readonly cpu: Float32Array
-  readonly memory: Float64Array
+  /** Bytes; a float32 is within 1 KiB of the figure up to 16 GiB. */
+  readonly memory: Float32Array
+}
+
+/** Ticks younger than this keep their own figures; older ones are merged per COARSE_STEP. */
+export const FINE_WINDOW = 600_000
+export const COARSE_STEP = 10_000
+
+function sameIds(a: Int32Array, b: Int32Array): boolean {
+  if (a === b) return true
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** One tick with the average of each process's figures over `ticks` (at: the last one's). */
+function merged(ticks: readonly Tick[]): Tick {
+  const last = ticks.at(-1)!
+  if (ticks.every((tick) => sameIds(tick.ids, last.ids))) {
+    const cpu = new Float32Array(last.ids.length)
+    const memory = new Float32Array(last.ids.length)
+    for (const tick of ticks) {
+      for (let i = 0; i < cpu.length; i++) {
+        cpu[i]! += tick.cpu[i]! / ticks.length
+        memory[i]! += tick.memory[i]! / ticks.length
+      }
+    }
+    return { at: last.at, ids: last.ids, cpu, memory }
+  }
+  const sums = new Map<number, { cpu: number; memory: number; n: number }>()
+  for (const tick of ticks) {
+    tick.ids.forEach((id, i) => {
+      const sum = sums.get(id) ?? { cpu: 0, memory: 0, n: 0 }
+      sum.cpu += tick.cpu[i]!
+      sum.memory += tick.memory[i]!
+      sum.n++
+      sums.set(id, sum)
+    })
+  }
+  const ids = Int32Array.from(sums.keys())
+  const values = [...sums.values()]
+  return {
+    at: last.at,
+    ids,
+    cpu: Float32Array.from(values, (sum) => sum.cpu / sum.n),
+    memory: Float32Array.from(values, (sum) => sum.memory / sum.n),
+  }
 }
 
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0
@@ -82,6 +133,8 @@ export class MetricsHistory {
   readonly #names = new Map<number, string>()
   /** How many held ticks measured each id: a name is forgotten when its last tick goes. */
   readonly #ticksOf = new Map<number, number>()
+  /** Ticks before this index have been merged (older than FINE_WINDOW). */
+  #fineFrom = 0
 
   constructor(options: MetricsHistoryOptions = {}) {
     this.#window = options.window ?? 3_600_000
@@ -99,31 +152,62 @@ export class MetricsHistory {
   }
 
   record(sample: MetricsEvent): void {
-    const count = sample.processes.length
-    const tick: Tick = { at: sample.at, ids: new Int32Array(count), cpu: new Float32Array(count), memory: new Float64Array(count) }
-    sample.processes.forEach((entry, i) => {
-      tick.ids[i] = entry.id
-      tick.cpu[i] = entry.cpu
-      tick.memory[i] = entry.memory
-    })
-    this.#ticks.push(tick)
-    for (const id of tick.ids) this.#ticksOf.set(id, (this.#ticksOf.get(id) ?? 0) + 1)
+    const { processes } = sample
+    const previous = this.#ticks.at(-1)?.ids
+    // an idle fleet measures the same ids tick after tick: they are kept once
+    const same = previous !== undefined && previous.length === processes.length && processes.every((entry, i) => previous[i] === entry.id)
+    const ids = same ? previous : Int32Array.from(processes, (entry) => entry.id)
+    const cpu = Float32Array.from(processes, (entry) => entry.cpu)
+    const memory = Float32Array.from(processes, (entry) => entry.memory)
+    this.#add({ at: sample.at, ids, cpu, memory })
     this.#trim(sample.at)
+    this.#compact(sample.at)
+  }
+
+  #add(tick: Tick): void {
+    this.#ticks.push(tick)
+    this.#counted(tick, 1)
+  }
+
+  /** Counts (or uncounts) the ticks that measured each id; a name is forgotten with its id's last tick. */
+  #counted(tick: Tick, by: 1 | -1): void {
+    for (const id of tick.ids) {
+      const left = (this.#ticksOf.get(id) ?? 0) + by
+      if (left > 0) this.#ticksOf.set(id, left)
+      else if (by === -1) {
+        this.#ticksOf.delete(id)
+        this.#names.delete(id)
+      }
+    }
   }
 
   #trim(now: number): void {
     let drop = Math.max(0, this.#ticks.length - this.#capacity)
     while (drop < this.#ticks.length && this.#ticks[drop]!.at < now - this.#window) drop++
     if (drop === 0) return
-    for (const tick of this.#ticks.splice(0, drop)) {
-      for (const id of tick.ids) {
-        const left = (this.#ticksOf.get(id) ?? 1) - 1
-        if (left > 0) this.#ticksOf.set(id, left)
-        else {
-          this.#ticksOf.delete(id)
-          this.#names.delete(id)
-        }
+    for (const tick of this.#ticks.splice(0, drop)) this.#counted(tick, -1)
+    this.#fineFrom = Math.max(0, this.#fineFrom - drop)
+  }
+
+  /** Merges the ticks older than FINE_WINDOW into one per COARSE_STEP, once a later tick shows the step is complete. */
+  #compact(now: number): void {
+    const ticks = this.#ticks
+    for (;;) {
+      const start = this.#fineFrom
+      const first = ticks[start]
+      if (!first || first.at >= now - FINE_WINDOW) return
+      const step = Math.floor(first.at / COARSE_STEP)
+      let end = start + 1
+      while (end < ticks.length && Math.floor(ticks[end]!.at / COARSE_STEP) === step) end++
+      if (end === ticks.length || ticks[end - 1]!.at >= now - FINE_WINDOW) return
+      if (end - start > 1) {
+        const group = ticks.slice(start, end)
+        const one = merged(group)
+        this.#counted(one, 1) // before the group is uncounted, so no name is forgotten in between
+        for (const tick of group) this.#counted(tick, -1)
+        ticks.splice(start, end - start, one)
       }
+      this.#fineFrom = start + 1
     }
   }
 

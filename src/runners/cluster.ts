@@ -14,6 +14,7 @@ import { assetPath } from './assets.js'
 import { drainedExit, isExceptionReport } from './child-exit.js'
 import { sendSignal } from './process-group.js'
 import type { ChildExit, ChildHooks, Runner, RunningChild, SpawnRequest } from './runner.js'
+import type { NormalizedSpec } from '../types.js'
 
 const debug = debuglog('tend')
 
@@ -22,11 +23,12 @@ class ClusterChild implements RunningChild {
   readonly exited: Promise<ChildExit>
   #hasExited = false
   readonly #worker: Worker
-  readonly #request: SpawnRequest
+  /** The spec, not the whole request: the request's env (a copy of the host's) would live as long as the worker. */
+  readonly #spec: NormalizedSpec
 
-  constructor(worker: Worker, request: SpawnRequest, hooks: ChildHooks) {
+  constructor(worker: Worker, spec: NormalizedSpec, hooks: ChildHooks) {
     this.#worker = worker
-    this.#request = request
+    this.#spec = spec
     worker.on('message', (message: unknown) => {
       if (isExceptionReport(message)) hooks.onException(message.error)
       else hooks.onMessage(message)
@@ -61,7 +63,7 @@ class ClusterChild implements RunningChild {
   }
 
   stop(): void {
-    const { shutdownWithMessage } = this.#request.spec
+    const { shutdownWithMessage } = this.#spec
     if (shutdownWithMessage && this.connected) this.send('shutdown').catch(() => undefined)
     // 'tend:drain' tells the container to end keep-alive connections cleanly;
     // the disconnect then closes the worker's servers (no new connections),
@@ -70,7 +72,7 @@ class ClusterChild implements RunningChild {
     if (this.connected) {
       this.send({ type: 'tend:drain' }).catch(() => undefined)
       this.#worker.disconnect()
-    } else this.kill(this.#request.spec.killSignal)
+    } else this.kill(this.#spec.killSignal)
   }
 
   kill(signal: NodeJS.Signals): void {
@@ -116,7 +118,7 @@ export class ClusterRunner implements Runner {
       worker.process.once('error', onError)
       worker.process.once('spawn', () => {
         worker.process.off('error', onError)
-        resolve(new ClusterChild(worker, request, hooks))
+        resolve(new ClusterChild(worker, spec, hooks))
       })
     })
   }

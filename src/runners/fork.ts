@@ -44,12 +44,15 @@ class ForkChild implements RunningChild {
     // A write to a child that has gone (EPIPE) is reported by sendLine, never thrown at the host.
     child.stdin?.on('error', (error) => debug('child %d stdin: %s', child.pid, error.message))
     let onListening: () => void = () => undefined
-    const listening = new Promise<void>((resolve) => (onListening = resolve))
-    child.on('message', (message) => {
-      if (isExceptionReport(message)) hooks.onException(message.error)
-      else if (isListeningReport(message)) onListening()
-      else hooks.onMessage(message)
-    })
+    const listening = holdsSockets ? new Promise<void>((resolve) => (onListening = resolve)) : null
+    // a child without an IPC channel (not node) sends no messages: no listener to keep for its life
+    if (child.connected) {
+      child.on('message', (message) => {
+        if (isExceptionReport(message)) hooks.onException(message.error)
+        else if (isListeningReport(message)) onListening()
+        else hooks.onMessage(message)
+      })
+    }
     // Whatever is left of the group (grandchildren) goes with the leader.
     this.exited = drainedExit(child, () => {
       if (this.#group) sendSignal(child.pid!, 'SIGKILL', true)
@@ -57,7 +60,7 @@ class ForkChild implements RunningChild {
       this.#hasExited = true
       return exit
     })
-    this.online = holdsSockets ? heldSocketsOnline(spec, listening, this.exited) : Promise.resolve()
+    this.online = listening ? heldSocketsOnline(spec, listening, this.exited) : Promise.resolve()
   }
 
   get hasExited(): boolean {

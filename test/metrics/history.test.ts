@@ -59,6 +59,34 @@ describe('MetricsHistory', () => {
     expect(history.query().series.map((s) => s.name)).toEqual(['stays', 'spawned, not yet sampled'])
   })
 
+  it('keeps the last ten minutes at every tick and merges older ticks into 10 s averages', () => {
+    const history = new MetricsHistory()
+    history.name(1, 'api')
+    history.name(2, 'short-lived')
+    // 20 minutes of 1 s ticks; process 2 only runs in the first 5 s
+    for (let s = 0; s < 1200; s++) {
+      const processes: [number, number, number][] = [[1, s % 10, 1000 * (s % 10)]]
+      if (s < 5) processes.push([2, 50, 500])
+      history.record(sample(s * 1000, ...processes))
+    }
+    // ticks before 599 s (ten minutes before the last) are merged per 10 s, once a step is wholly older:
+    // 0–9 s … 580–589 s make 59 ticks; 590 s on (the step that reaches into the last ten minutes) stay
+    expect(history.size).toBe(59 + 610)
+    const answer = history.query({ maxPoints: 1000 })
+    expect(answer.at.slice(0, 2)).toEqual([9000, 19_000])
+    expect(answer.at.slice(-2)).toEqual([1_198_000, 1_199_000])
+    const api = answer.series.find((s) => s.id === 1)!
+    expect(api.cpu.slice(0, 2)).toEqual([4.5, 4.5]) // the mean of 0..9
+    expect(api.memory[0]).toBe(4500)
+    expect(api.cpu.at(-1)).toBe(9)
+    // process 2's figures survive the merge under its name, at its own average
+    const short = answer.series.find((s) => s.id === 2)!
+    expect(short).toMatchObject({ name: 'short-lived', cpu: [50, ...new Array<null>(668).fill(null)] })
+    expect(short.memory[0]).toBe(500)
+    // a chart of the hour (360 points) reads the same shape as before
+    expect(history.query().at.length).toBeLessThanOrEqual(360)
+  })
+
   it('refuses a malformed query with a typed error', () => {
     for (const bad of [5, 'x', [], { since: -1 }, { step: 'a' }, { ids: [1.5] }, { ids: 'all' }]) {
       expect(() => parseHistoryQuery(bad)).toThrow(InvalidArgumentError)

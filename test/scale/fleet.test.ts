@@ -1,6 +1,6 @@
 /**
  * A daemon with 2,000 processes of a tiny binary answers list, describe of
- * one, stop all and delete all, through the RPC client and through the CLI:
+ * one and of all, stop all and delete all, through the RPC client and through the CLI:
  * no reply is refused for its size and no connection is dropped.
  */
 import { join } from 'node:path'
@@ -34,6 +34,10 @@ describe('a fleet of 2,000 processes', { timeout: 900_000 }, () => {
     const one = listed[N / 2]!
     const [described] = await client.describe(one.id)
     expect(described).toMatchObject({ id: one.id, pid: one.pid, spec: { script: '/bin/sleep', instances: N } })
+    // describe of all: the app's spec travels once (describeCompact), every process gets it
+    const all = await client.describe('all')
+    expect(all.map((info) => info.id)).toEqual(listed.map((info) => info.id))
+    expect(new Set(all.map((info) => info.spec)).size).toBe(1)
 
     // and from the CLI
     const ls = await tend.run(['ls'])
@@ -43,6 +47,9 @@ describe('a fleet of 2,000 processes', { timeout: 900_000 }, () => {
     expect(lsJson.map((info) => info.id)).toEqual(listed.map((info) => info.id))
     const [shown] = await tend.json<ProcessDescription[]>(['describe', String(one.id)])
     expect(shown).toMatchObject({ id: one.id, spec: { script: '/bin/sleep' } })
+    const shownAll = await tend.json<ProcessDescription[]>(['describe', 'fleet'])
+    expect(shownAll).toHaveLength(N)
+    expect(shownAll.every((info) => info.spec.script === '/bin/sleep')).toBe(true)
 
     // stop all from the CLI (every process stops), then over RPC (each already stopped: answered, nothing to do)
     const stop = await tend.run(['stop', 'all'])

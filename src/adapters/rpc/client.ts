@@ -7,8 +7,17 @@ import { createConnection, type Socket } from 'node:net'
 import { ERROR_CODES, RpcError, RpcTimeoutError } from '../../errors.js'
 import type { Supervisor } from '../../supervisor.js'
 import type { EventName, SupervisorEvents } from '../../types.js'
+import { DESCRIBE_COMPACT, expandDescriptions, type CompactDescriptions } from './descriptions.js'
 import { SUPERVISOR_METHODS, type SupervisorMethod } from './methods.js'
-import { errorFromWire, FrameDecoder, MAX_REPLY_BYTES, RPC_INTERNAL_ERROR, RPC_REPLY_TOO_LARGE, type RpcErrorObject } from './protocol.js'
+import {
+  errorFromWire,
+  FrameDecoder,
+  MAX_REPLY_BYTES,
+  RPC_INTERNAL_ERROR,
+  RPC_METHOD_NOT_FOUND,
+  RPC_REPLY_TOO_LARGE,
+  type RpcErrorObject,
+} from './protocol.js'
 import { assertSocketPathFits } from './socket-path.js'
 
 const { EventEmitter2 } = eventemitter2
@@ -236,6 +245,15 @@ export async function connect(options: ConnectOptions): Promise<SupervisorClient
       }
       while (args.length > 0 && args[args.length - 1] === undefined) args = args.slice(0, -1)
       return call(method, args, { signal })
+    }
+  }
+  // Each app's spec once on the wire (descriptions.ts); a daemon older than that answers plain describe.
+  client.describe = async (...args: unknown[]) => {
+    try {
+      return expandDescriptions(await call<CompactDescriptions>(DESCRIBE_COMPACT, args))
+    } catch (error) {
+      if (error instanceof RpcError && error.rpcCode === RPC_METHOD_NOT_FOUND) return call('describe', args)
+      throw error
     }
   }
   return client as unknown as SupervisorClient

@@ -10,7 +10,9 @@ import { dirname, join } from 'node:path'
 import { debuglog } from 'node:util'
 import { InvalidArgumentError, RpcError, SocketError } from '../../errors.js'
 import type { Supervisor } from '../../supervisor.js'
+import type { ProcessDescription } from '../../types.js'
 import { VERSION } from '../../version.js'
+import { compactDescriptions, DESCRIBE_COMPACT } from './descriptions.js'
 import { REQUIRED_PARAMS, SUPERVISOR_METHODS, type SupervisorMethod } from './methods.js'
 import {
   errorToWire,
@@ -199,6 +201,7 @@ class Connection {
   async #call(method: string, params: unknown[]): Promise<unknown> {
     if (method === 'subscribe') return this.#subscribe(params[0])
     if (method === 'unsubscribe') return this.#unsubscribe(params[0])
+    if (method === DESCRIBE_COMPACT) return compactDescriptions((await this.#call('describe', params)) as ProcessDescription[])
     if (Object.hasOwn(SUPERVISOR_METHODS, method)) {
       const name = method as SupervisorMethod
       const max = SUPERVISOR_METHODS[name]

@@ -141,7 +141,7 @@ function touchesKeep(value: unknown): boolean {
   return false
 }
 
-const READ_ONLY = ['list', 'describe', 'logs', 'ping', 'subscribe', 'unsubscribe']
+const READ_ONLY = ['list', 'describe', 'describeCompact', 'logs', 'ping', 'subscribe', 'unsubscribe']
 const CHANGING = Object.keys(SUPERVISOR_METHODS).filter((name) => !READ_ONLY.includes(name))
 const cuts = fc.array(fc.nat(4000), { maxLength: 4 })
 
@@ -218,7 +218,9 @@ describe('RPC server (property)', { timeout: 60_000 }, () => {
       fc.asyncProperty(envelope, cuts, async (request, at) => {
         const [reply] = await exchange(socketPath, new TextEncoder().encode(`${JSON.stringify({ jsonrpc: '2.0', ...request })}\n`), at)
         expect(reply!.id).toBe(request.id)
-        const known = Object.hasOwn(SUPERVISOR_METHODS, request.method) || ['ping', 'subscribe', 'unsubscribe'].includes(request.method)
+        const known =
+          Object.hasOwn(SUPERVISOR_METHODS, request.method) ||
+          ['ping', 'subscribe', 'unsubscribe', 'describeCompact'].includes(request.method)
         const paramsOk = request.params === undefined || request.params === null || Array.isArray(request.params)
         if (!paramsOk) expect((reply!.error as { code: number }).code).toBe(-32602)
         else if (!known) expect((reply!.error as { code: number }).code).toBe(-32601)
