@@ -23,6 +23,7 @@ import { runLogs } from './logs.js'
 import { runMetrics } from './metrics.js'
 import { runMonitBench } from './monit.js'
 import { runOverhead } from './overhead.js'
+import { runProbes } from './probes.js'
 import { createPm2Contender } from './pm2/pm2-contender.js'
 import { runRpc } from './rpc.js'
 import { runSockets, runSocketsThroughput } from './sockets.js'
@@ -55,6 +56,7 @@ const scenarios: [string, (options: ScenarioOptions) => Promise<Figure[]>][] = [
   ['sockets-throughput', runSocketsThroughput],
   ['cost-curve', runCostCurve],
   ['app-sdk', runAppSdk],
+  ['probes', runProbes],
 ]
 
 /** Scenarios a full run already covers (cluster-reload is part of cluster): run only when named in --only. */

@@ -166,6 +166,16 @@ export interface AppSpec {
    */
   readonly dependsOn?: readonly string[] | Readonly<Record<string, DependencyCondition>>
   /**
+   * The app matters enough that `tend runtime` ends when it gives up: a
+   * process of it `errored` (a crash loop, a spawn error, a readiness
+   * timeout), or, with `autorestart: false`, it ended for good after a
+   * failure (a crash, an unhealthy probe). The runtime stops the other apps
+   * gracefully and exits 3, so the orchestrator restarts the container.
+   * The library only carries the flag. See docs/deploy-systemd-kubernetes.md.
+   * @default false
+   */
+  readonly critical?: boolean
+  /**
    * The supervision group this app belongs to (declared in `SupervisorOptions.groups`, `defineGroups()` or an
    * ecosystem file's `groups`): its strategy decides what a crash of one member restarts. See
    * docs/health-and-dependencies.md.
@@ -398,6 +408,7 @@ export interface NormalizedSpec extends NormalizedLogOptions {
   /** Null when the spec has no probes. */
   readonly probes: NormalizedProbes | null
   readonly dependsOn: Readonly<Record<string, DependencyCondition>>
+  readonly critical: boolean
   /** The app's supervision group, or null. */
   readonly group: string | null
 }

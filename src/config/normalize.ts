@@ -167,6 +167,7 @@ export function normalizeSpec(spec: unknown, context: NormalizeContext): Normali
     probes: normalizeProbes(v, env.PORT ?? context.env.PORT),
     dependsOn: normalizeDependsOn(v, name),
     group: normalizeGroupName(v),
+    critical: v.boolean('critical'),
   }
   const listenIssue = listenProblem(normalized)
   if (listenIssue) v.problem('listen', listenIssue)

@@ -49,6 +49,8 @@ export const SPEC_DEFAULTS = {
   probes: undefined,
   dependsOn: undefined,
   group: undefined,
+  // tend runtime
+  critical: false,
 } as const
 
 /** The name of a top-level spec option. */

@@ -66,8 +66,8 @@ export class ManagedProcess {
   nextRestartAt: number | null = null
   /** Why the process last failed (errored, or exited for good). */
   lastError: TendError | null = null
-  /** What the current (or last) child's probes found; null without probes. */
-  health: ProcessHealth | null = null
+  /** The probes of the current (or last) child: what they found is read live (lastCheckAt, failures in a row). */
+  #probed: ProbeRunner | null = null
 
   readonly #host: ProcessHost
   #status: Status = 'stopped'
@@ -94,6 +94,11 @@ export class ManagedProcess {
     this.spec = spec
     this.id = id
     this.instance = instance
+  }
+
+  /** What the current (or last) child's probes found, as of their last check; null without probes. */
+  get health(): ProcessHealth | null {
+    return this.#probed?.health ?? null
   }
 
   get status(): Status {
@@ -268,7 +273,6 @@ export class ManagedProcess {
     const runner = new ProbeRunner(probes, { port, cwd, env }, run.signal, {
       onChange: (health) => {
         if (run !== this.#run) return // a replacement's probes: its health becomes the process's at the handover
-        this.health = health
         this.#emit('process:health', { health })
       },
       onFailed: (kind, error) => this.#onProbeFailed(run, kind, error),
@@ -295,7 +299,7 @@ export class ManagedProcess {
   #adopt(run: Run): void {
     this.#run = run
     if (this.#retiring > 0) run.startedBesideRetiring = true
-    this.health = run.probes ? run.probes.health : null
+    this.#probed = run.probes ?? null
     void run.child.exited.then((exit) => this.#onExit(run, exit))
   }
 

@@ -47,6 +47,7 @@ describe('normalizeSpec', () => {
       listenTimeout: 3000,
       instanceVar: 'NODE_APP_INSTANCE',
       incrementVar: null,
+      critical: false,
     })
     expect(Object.isFrozen(spec)).toBe(true)
   })
@@ -90,6 +91,7 @@ describe('normalizeSpec', () => {
     ['a name with a space', { script, name: 'two words' }, 'name'],
     ['a numeric name', { script, name: '12' }, 'name'],
     ['an unknown mode', { script, mode: 'thread' }, 'mode'],
+    ['a critical that is no boolean', { script, critical: 'yes' }, 'critical'],
     ['shutdownWithMessage without IPC', { script: fixture('hello.sh'), shutdownWithMessage: true }, 'shutdownWithMessage'],
     ['incrementVar without a base', { script, incrementVar: 'NO_SUCH_VAR_TEND' }, 'incrementVar'],
   ])('rejects %s naming the option', (_label, spec, option) => {

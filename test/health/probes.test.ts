@@ -10,16 +10,20 @@ import { freePort, get } from '../http-load.js'
 const pidOf = async (port: number): Promise<number> => (JSON.parse(await get(port)) as { pid: number }).pid
 
 describe('health probes', () => {
-  it('restarts a hung app through its HTTP liveness probe, with reason unhealthy', async () => {
+  it('restarts a hung app through its HTTP liveness probe within the bound, with reason unhealthy', async () => {
     const sup = supervisor()
     const port = await freePort()
     // the startup probe holds liveness off until the app listens, however slowly a loaded machine boots it
     const startup = { tcp: {}, interval: '200ms', failureThreshold: 100 } as const
-    const liveness = { http: { path: '/healthz' }, interval: '300ms', timeout: '500ms', failureThreshold: 2 } as const
+    // timeout under interval, as the bound asks: each check ends before the next tick
+    const liveness = { http: { path: '/healthz' }, interval: '500ms', timeout: '400ms', failureThreshold: 2 } as const
+    const killTimeout = 1000
+    // the bound: initialDelay + interval × failureThreshold + timeout + killTimeout, plus a second (3.4 s here)
+    const bound = 0 + 500 * 2 + 400 + killTimeout + 1000
     const [info] = await sup.start({
       script: fixture('probe-app.cjs'),
       env: { PORT: port },
-      killTimeout: 500,
+      killTimeout,
       probes: { startup, liveness },
     })
     const before = info!.pid!
@@ -27,9 +31,13 @@ describe('health probes', () => {
     const exited = nextEvent(sup, 'process:exit', (event) => event.process.id === info!.id)
     const restarted = nextEvent(sup, 'process:restart', (event) => event.process.id === info!.id)
     expect(await getPath(port, '/hang')).toBe('hanging')
-    // the bound: initialDelay + interval × failureThreshold + timeout + killTimeout + 1 s = 2.6 s; generous on a loaded machine
+    // the loop blocks 50 ms after this answer; the bound runs from here, so it has those 50 ms to spare
+    const hungAt = Date.now()
     const exit = await exited
     expect(exit.reason).toBe('unhealthy')
+    // the SIGINT handler could not run in the blocked loop: the stop took its SIGKILL, so the whole bound was needed
+    expect(exit.forced).toBe(true)
+    expect(exit.at - hungAt).toBeLessThanOrEqual(bound)
     expect((await restarted).reason).toBe('unhealthy')
     const online = await nextEvent(sup, 'process:online', (event) => event.process.id === info!.id)
     expect(online.process.pid).not.toBe(before)

@@ -121,6 +121,7 @@ export function describeProcess(info: ProcessDescription, options: DescribeOptio
   // `?? null`: a daemon older than groups sends specs without the key
   const group = spec.group ?? null
   if (group !== null) rows.push(['group', groupText(group, options.group)])
+  if (spec.critical) rows.push(['critical', 'yes: tend runtime exits (code 3) when it gives up'])
   rows.push(...triggerLines(spec))
   const ports = portsText(info)
   if (ports) rows.push(['ports', ports])

@@ -167,6 +167,7 @@ export function buildProgram(): Command {
     .option('--env <name>', 'merge the env_<name> block of each app')
     .option('--only <apps>', 'only these apps (comma-separated)')
     .option('--json', 'log one JSON object per line')
+    .option('--exit-on-end', 'exit (0 when all ended cleanly) once every app has ended, instead of staying up')
     .option('--health-port <port>', 'serve /healthz, /readyz and /metrics on this port')
     .option('--health-host <host>', 'address for the health server', '0.0.0.0')
     .option('--dashboard-port <port>', 'serve the web dashboard on this port (the URL with its token is printed)')

@@ -10,6 +10,7 @@ export interface RuntimeVerbOptions {
   readonly healthHost?: string
   readonly dashboardPort?: string
   readonly dashboardHost?: string
+  readonly exitOnEnd?: boolean
 }
 
 export async function runtime(file: string, options: RuntimeVerbOptions): Promise<void> {
@@ -25,7 +26,9 @@ export async function runtime(file: string, options: RuntimeVerbOptions): Promis
   const { startRuntime } = await import('../runtime/runtime.js')
   const run = await startRuntime({
     apps: ecosystem.apps,
+    groups: ecosystem.groups,
     json: options.json,
+    exitOnEnd: options.exitOnEnd,
     healthPort: port,
     healthHost: options.healthHost,
     dashboard:

@@ -5,12 +5,15 @@
  */
 import { recordHistory } from '../../metrics/history.js'
 import { Supervisor } from '../../supervisor.js'
-import type { AppSpec, LogEvent, ProcessInfo } from '../../types.js'
+import type { AppSpec, GroupSpec, LogEvent, ProcessInfo } from '../../types.js'
 import type { DashboardServer } from '../dashboard/server.js'
+import { RUNTIME_EXIT, watchEndings } from './endings.js'
 import { serveHealth, type HealthServer } from './health.js'
 
 export interface RuntimeOptions {
   readonly apps: readonly AppSpec[]
+  /** Supervision groups the apps name with `group` (an ecosystem file's top-level `groups`). */
+  readonly groups?: Readonly<Record<string, GroupSpec>>
   /** Where output lines go (one call per line, without its newline). */
   readonly stdout: (line: string) => void
   readonly stderr: (line: string) => void
@@ -20,6 +23,8 @@ export interface RuntimeOptions {
   readonly healthHost?: string
   /** @default 1000 */
   readonly metricsInterval?: number
+  /** End (code 0) once every app has ended cleanly, instead of staying up until stopped. @default false */
+  readonly exitOnEnd?: boolean
   /** Serve the web dashboard of this runtime's Supervisor (see docs/monit-and-dashboard.md). */
   readonly dashboard?: { readonly port: number; readonly host?: string; readonly token?: string; readonly label?: string }
 }
@@ -28,19 +33,14 @@ export interface Runtime {
   readonly supervisor: Supervisor
   readonly health: HealthServer | null
   readonly dashboard: DashboardServer | null
-  /**
-   * Resolves with the exit code: 0 after `stop()` or when every app ended
-   * on its own, 1 when every process has ended and at least one is errored.
-   */
+  /** Resolves with the exit code: one of {@link RUNTIME_EXIT} (see endings.ts for when). */
   readonly done: Promise<number>
   /** Stops every app gracefully (each within its killTimeout), then the health server. */
   stop(): Promise<number>
 }
 
-const ENDED = new Set(['stopped', 'errored'])
-
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const supervisor = new Supervisor({ metricsInterval: options.metricsInterval ?? 1000 })
+  const supervisor = new Supervisor({ metricsInterval: options.metricsInterval ?? 1000, groups: options.groups })
   let alive = true
   let health: HealthServer | null = null
   let dashboard: DashboardServer | null = null
@@ -88,24 +88,29 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     say('error', `log file ${path} of ${app} stopped taking writes: ${error.message}`, { app, event: 'logfile:error' }),
   )
 
-  // When nothing runs or will run again, the runtime is over.
-  const checkEnded = (): void => {
-    if (!alive) return
-    const processes = supervisor.list()
-    if (processes.length === 0 || !processes.every((info) => ENDED.has(info.status))) return
-    const errored = processes.filter((info) => info.status === 'errored').length
-    say(errored > 0 ? 'error' : 'info', errored > 0 ? `every app has ended, ${errored} errored` : 'every app has ended')
-    void stop(errored > 0 ? 1 : 0)
-  }
-  supervisor.on('process:errored', () => queueMicrotask(checkEnded))
-  supervisor.on('process:stopped', () => queueMicrotask(checkEnded))
-  supervisor.on('process:exit', () => queueMicrotask(checkEnded))
+  // A critical app giving up, or every process ended: see endings.ts for the rules and codes.
+  const endings = watchEndings(supervisor, {
+    exitOnEnd: options.exitOnEnd ?? false,
+    end: (ending) => {
+      if (!alive) return
+      const fields = {
+        event: 'end',
+        code: ending.code,
+        ...(ending.app ? { app: ending.app } : {}),
+        ...(ending.group ? { group: ending.group } : {}),
+      }
+      say(ending.code === RUNTIME_EXIT.ok ? 'info' : 'error', `${ending.message}: exiting with ${ending.code}`, fields)
+      void stop(ending.code)
+    },
+    idle: (message) => say('info', message),
+  })
 
   let stopping: Promise<number> | null = null
   const stop = (code = 0): Promise<number> =>
     (stopping ??= (async () => {
       alive = false
       say('info', `stopping ${supervisor.list().filter((info) => info.pid !== null).length} process(es)`)
+      // every app within its killTimeout, dependents before what they depend on (dependsOn)
       await supervisor.close()
       await health?.close()
       await dashboard?.close()
@@ -127,17 +132,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     try {
       dashboard = await serveDashboard({ ...options.dashboard, source: supervisorSource(supervisor, recorded.history) })
     } catch (error) {
-      await stop(1)
+      await stop(RUNTIME_EXIT.failed)
       throw error
     }
     say('info', `dashboard on ${dashboard.url}`, { url: dashboard.url })
   }
   supervisor.start(options.apps).then(
-    (started) => say('info', `started ${started.length} process(es)`),
+    (started) => {
+      say('info', `started ${started.length} process(es)`)
+      endings.started()
+    },
     (error: unknown) => {
       say('error', `start failed: ${(error as Error).message}`)
-      if (supervisor.list().length === 0) void stop(1)
-      else checkEnded()
+      // nothing was started (a bad spec, a dependency cycle): nothing will end on its own
+      if (supervisor.list().length === 0) void stop(RUNTIME_EXIT.failed)
+      else endings.started()
     },
   )
   return { supervisor, health, dashboard, done, stop: () => stop(0) }

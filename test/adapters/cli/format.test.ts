@@ -74,6 +74,22 @@ describe('tend ls', () => {
     expect(processTable(rows)).toBe(process.stdout.isTTY ? processTable(rows) : processTable(rows, { color: false }))
   })
 
+  it("says what the probes find in the status column: '(not ready)', '(unhealthy)', nothing when healthy", () => {
+    const health = (status: 'healthy' | 'unhealthy', ready: boolean) =>
+      ({ status, ready, consecutiveFailures: 0, lastCheckAt: 0, lastError: null }) as const
+    const lines = processTable(
+      [
+        info({ health: health('healthy', true) }),
+        info({ id: 1, health: health('healthy', false) }),
+        info({ id: 2, health: health('unhealthy', true) }),
+      ],
+      { color: false },
+    ).split('\n')
+    expect(lines[1]).toMatch(/\s0\s+online\s+-/)
+    expect(lines[2]).toMatch(/\s0\s+online \(not ready\)\s+-/)
+    expect(lines[3]).toMatch(/\s0\s+online \(unhealthy\)\s+-/)
+  })
+
   it('says watching when the app watches files', () => {
     expect(processTable([info({ spec: { watch: true } })], { color: false })).toMatch(/enabled$/)
   })
@@ -122,6 +138,13 @@ describe('tend describe', () => {
     expect(text).toMatch(/last exit\s+-$/m)
     expect(text).not.toMatch(/memory limit|cron restart|^\s+watch/m)
     expect(text).not.toMatch(/^\s+health\s/m)
+  })
+
+  it('says when the app is critical, and nothing when it is not', () => {
+    expect(describeProcess(info({ spec: { critical: true } }), { color: false })).toMatch(
+      /^\s+critical\s+yes: tend runtime exits \(code 3\) when it gives up$/m,
+    )
+    expect(describeProcess(info(), { color: false })).not.toMatch(/^\s+critical\s/m)
   })
 
   it('shows what the probes last found, for an app with probes', () => {
