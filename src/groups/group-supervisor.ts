@@ -97,8 +97,22 @@ export class GroupSupervisor {
       ...state.spec,
       apps: memberOrder(this.#members(state.spec.name)),
       recentRestarts: recentRestarts(state.window, now, state.spec.period).length,
-      status: state.errored ? 'errored' : state.worker ? 'restarting' : 'running',
+      status: this.#givenUp(state) ? 'errored' : state.worker ? 'restarting' : 'running',
     }))
+  }
+
+  /**
+   * Gave up, and its members are still down. A member started again since
+   * (by a user, `apply`, `resurrect`) makes the group run again: its strategy
+   * and intensity act on the next crash as before.
+   */
+  #givenUp(state: GroupState): boolean {
+    if (!state.errored || state.worker) return state.errored
+    for (const app of this.#port.registry.apps.values()) {
+      if (app.spec.group !== state.spec.name) continue
+      if (app.processes.some((process) => process.status !== 'stopped' && process.status !== 'errored')) state.errored = false
+    }
+    return state.errored
   }
 
   /**
