@@ -153,6 +153,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       endings.started()
     },
     (error: unknown) => {
+      // stopped (SIGTERM) while apps waited on their dependencies: they were not started because it stops
+      if (!alive) return
       say('error', `start failed: ${describeStartError(error)}`)
       // nothing was started (a bad spec, a dependency cycle): nothing will end on its own
       if (supervisor.list().length === 0) void stop(RUNTIME_EXIT.failed)

@@ -146,6 +146,18 @@ describe('tend runtime: how it ends', { timeout: 180_000 }, () => {
     expect(run.err).toContainEqual(expect.stringMatching(/^tend \| group backend gave up: .*: exiting with 4$/))
   })
 
+  it('exits 0 on SIGTERM while an app waits on its dependency, with no failure said', async () => {
+    const run = runtime([
+      { name: 'migrate', script: fixture('exit-with.cjs'), args: ['0', '120000'], autorestart: false },
+      { name: 'web', script: fixture('say-on-stop.cjs'), dependsOn: { migrate: 'completedSuccessfully' } },
+    ])
+    await until(() => run.out.includes('migrate | exiting with 0 in 120000 ms'), { timeout: 30_000, message: 'migrate to run' })
+    run.tend.track(...pidsOnline(run.out))
+    run.child.kill('SIGTERM')
+    expect(await run.exited).toBe(0)
+    expect(run.err.filter((line) => line.includes('start failed'))).toEqual([])
+  })
+
   it('exits 2, the code of a wrong command line, on a bad --health-port', async () => {
     const tend = tendHome()
     const eco = join(tempDir(), 'ecosystem.config.json')
