@@ -14,6 +14,7 @@ import { Registry, type App } from './core/registry.js'
 import { parseScale } from './core/scale.js'
 import { Snapshots } from './core/snapshot.js'
 import { checkDependencies, dependentsFirst, startInOrder, type DependencyPort } from './deps/ordered-start.js'
+import { registryDependencyPort } from './deps/registry-port.js'
 import { ClosedError, InvalidArgumentError, InvalidSpecError } from './errors.js'
 import type { OutputBlock } from './logs/line-framer.js'
 import { LogManager } from './logs/log-manager.js'
@@ -39,8 +40,8 @@ import type {
   GroupSpec,
   LogLine,
   Mode,
+  NormalizedSpec,
   OperationOptions,
-  ProcessEvent,
   ProcessDescription,
   ProcessInfo,
   Status,
@@ -49,7 +50,6 @@ import type {
   Target,
 } from './types.js'
 import { redactValue } from './util/redact.js'
-import { settleAll } from './util/settle.js'
 
 // eventemitter2 is CommonJS: its module object is the class, with the class again as a property.
 const { EventEmitter2 } = eventemitter2
@@ -231,15 +231,8 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    */
   async start(specs: AppSpec | readonly AppSpec[], options?: OperationOptions): Promise<ProcessInfo[]> {
     const signal = this.#admit(options)
-    const list: readonly unknown[] = Array.isArray(specs) ? specs : [specs]
-    if (list.length === 0) throw new InvalidSpecError('start() needs at least one app spec')
-    const context = { env: this.#options.env ?? process.env, baseCwd: process.cwd() }
-    const apps = list.map((source) => ({ spec: normalizeSpec(source, context), source: source as AppSpec }))
-    const names = new Set<string>()
-    for (const { spec } of apps) {
-      if (names.has(spec.name)) throw new InvalidSpecError(`Two specs are named "${spec.name}"`, { option: 'name', app: spec.name })
-      names.add(spec.name)
-    }
+    if (Array.isArray(specs) && specs.length === 0) throw new InvalidSpecError('start() needs at least one app spec')
+    const apps = this.#normalizeAll(specs)
     this.#groups.check(apps.map(({ spec }) => spec))
     if (apps.every(({ spec }) => Object.keys(spec.dependsOn).length === 0)) return this.#infos(await this.#operations.start(apps, signal))
     return startInOrder(apps, {
@@ -250,27 +243,19 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
 
   /** What running a set of apps in dependency order (src/deps/ordered-start.ts) asks of the registry and the events. */
   #dependencyPort(signal: AbortSignal | undefined): DependencyPort {
-    return {
-      spawned: (name, done) => this.#spawnedOnce(name, done),
-      ended: async (name) => {
-        const processes = this.#registry.apps.get(name)?.processes ?? []
-        await settleAll(processes.map((p) => p.waitUntil(() => p.status === 'stopped' || p.status === 'errored', signal)))
-        return this.#infos(processes)
-      },
-      isRunning: (name) => this.#registry.apps.has(name),
-    }
+    return registryDependencyPort(this.#registry, this, (processes) => this.#infos(processes), signal)
   }
 
-  /** Resolves on the first `process:spawn` of app `name`; the listener goes when `done` aborts. */
-  #spawnedOnce(name: string, done: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const listener = (event: ProcessEvent): void => {
-        if (event.process.name !== name) return
-        this.off('process:spawn', listener)
-        resolve()
-      }
-      this.on('process:spawn', listener)
-      done.addEventListener('abort', () => this.off('process:spawn', listener), { once: true })
+  /** Normalizes each spec (InvalidSpecError for a bad one, or for two with one name), keeping what was given. */
+  #normalizeAll(specs: unknown): { spec: NormalizedSpec; source: AppSpec }[] {
+    const list: readonly unknown[] = Array.isArray(specs) ? specs : [specs]
+    const context = { env: this.#options.env ?? process.env, baseCwd: process.cwd() }
+    const names = new Set<string>()
+    return list.map((source) => {
+      const spec = normalizeSpec(source, context)
+      if (names.has(spec.name)) throw new InvalidSpecError(`Two specs are named "${spec.name}"`, { option: 'name', app: spec.name })
+      names.add(spec.name)
+      return { spec, source: source as AppSpec }
     })
   }
 
@@ -372,14 +357,7 @@ export class Supervisor extends TypedEmitter<SupervisorEvents> implements AsyncD
    */
   async apply(specs: AppSpec | readonly AppSpec[], options: ApplyOptions = {}): Promise<AppliedApp[]> {
     const signal = this.#admit(options)
-    const list: readonly unknown[] = Array.isArray(specs) ? specs : [specs]
-    const context = { env: this.#options.env ?? process.env, baseCwd: process.cwd() }
-    const desired = new Map<string, Desired>()
-    for (const source of list) {
-      const spec = normalizeSpec(source, context)
-      if (desired.has(spec.name)) throw new InvalidSpecError(`Two specs are named "${spec.name}"`, { option: 'name', app: spec.name })
-      desired.set(spec.name, { spec, source: source as AppSpec })
-    }
+    const desired = new Map<string, Desired>(this.#normalizeAll(specs).map((app) => [app.spec.name, app]))
     checkDependencies(
       [...desired.values()].map(({ spec }) => spec),
       (name) => this.#registry.apps.has(name),

@@ -1,5 +1,39 @@
-/** Public types of tend: specs, process snapshots, events. */
-import type { CrashLoopError, TendError } from './errors.js'
+/**
+ * Public types of tend: specs and process snapshots here; probes, groups
+ * and events in src/types/, re-exported from here so every module and user
+ * imports them from one place.
+ */
+import type { GroupSpec } from './types/groups.js'
+import type { NormalizedProbes, ProbesSpec, ProcessHealth } from './types/probes.js'
+
+export type {
+  ProcessEvent,
+  ProcessExitEvent,
+  ProcessRestartEvent,
+  ProcessErroredEvent,
+  ProcessMessageEvent,
+  ProcessExceptionEvent,
+  ProcessWarningEvent,
+  ProcessHealthEvent,
+  ProcessMetricInvalidEvent,
+  GroupRestartEvent,
+  GroupErroredEvent,
+  LogEvent,
+  LogFileErrorEvent,
+  MetricsEvent,
+  SupervisorEvents,
+  EventName,
+} from './types/events.js'
+export type { GroupStrategy, GroupSpec, NormalizedGroup, GroupInfo } from './types/groups.js'
+export type {
+  ProbeCheckSpec,
+  ProbeSpec,
+  ProbesSpec,
+  NormalizedProbeCheck,
+  NormalizedProbe,
+  NormalizedProbes,
+  ProcessHealth,
+} from './types/probes.js'
 
 /** How a process runs: a child process of its own, or a node:cluster worker. */
 export type Mode = 'fork' | 'cluster'
@@ -183,122 +217,8 @@ export interface AppSpec {
   readonly group?: string
 }
 
-/**
- * What a group restarts when one of its members exits unexpectedly (Erlang/OTP's strategies): every member
- * (`one_for_all`), the failed member's app and the members after it (`rest_for_one`), or the failed process
- * alone, by its own restart policy (`one_for_one`).
- */
-export type GroupStrategy = 'one_for_all' | 'rest_for_one' | 'one_for_one'
-
-/** A supervision group: its strategy and its intensity (more than `maxRestarts` restarts within `period` gives up). */
-export interface GroupSpec {
-  /** @default 'one_for_all' */
-  readonly strategy?: GroupStrategy
-  /** Restarts of the group (crashes of its members) allowed within `period`; one more gives up. @default 5 */
-  readonly maxRestarts?: number
-  /** The sliding window `maxRestarts` counts in. @default '60s' */
-  readonly period?: Duration
-}
-
-/** A group after validation: every field present, `period` in ms. */
-export interface NormalizedGroup {
-  readonly name: string
-  readonly strategy: GroupStrategy
-  readonly maxRestarts: number
-  readonly period: number
-}
-
-/** A group as `groups()` reports it. */
-export interface GroupInfo extends NormalizedGroup {
-  /** Its member apps, in the order the strategy goes by (dependency order, then start order). */
-  readonly apps: readonly string[]
-  /** Restarts counted within the last `period`. */
-  readonly recentRestarts: number
-  /** `restarting` while a group restart is in flight; `errored` after it gave up, until a member starts again. */
-  readonly status: 'running' | 'restarting' | 'errored'
-}
-
 /** What an app waits for in a dependency: spawned, ready (online), ended, or ended with code 0. */
 export type DependencyCondition = 'started' | 'ready' | 'completed' | 'completedSuccessfully'
-
-/** What one probe checks: an HTTP GET, a TCP connect, a command's exit code, or a line of output. */
-export type ProbeCheckSpec =
-  | {
-      readonly http: {
-        readonly path?: string
-        readonly port?: number
-        readonly host?: string
-        readonly expectStatus?: number | readonly number[]
-      }
-    }
-  | { readonly tcp: { readonly port?: number; readonly host?: string } }
-  | { readonly exec: { readonly command: string; readonly args?: readonly string[] } }
-  /** Passes once a line of stdout or stderr matches (startup and readiness only). */
-  | { readonly logLine: string | RegExp }
-
-/** One probe with its timing; defaults as Kubernetes: interval 10 s, timeout 1 s, failureThreshold 3, successThreshold 1. */
-export type ProbeSpec = ProbeCheckSpec & {
-  /** Wait before the first check. @default 0 */
-  readonly initialDelay?: Duration
-  /** @default '10s' */
-  readonly interval?: Duration
-  /** A check that takes longer fails. @default '1s' */
-  readonly timeout?: Duration
-  /** Consecutive failures that make the probe fail. @default 3 */
-  readonly failureThreshold?: number
-  /** Consecutive successes that make it pass again (readiness only; 1 for the others). @default 1 */
-  readonly successThreshold?: number
-}
-
-export interface ProbesSpec {
-  /** Gates the others; failing it stops the instance as an unstable start (then the restart policy decides). */
-  readonly startup?: ProbeSpec
-  /** The instance is `online` only once it passes; a later failure keeps it running with `health.ready: false`. */
-  readonly readiness?: ProbeSpec
-  /** `failureThreshold` consecutive failures restart the instance with reason `unhealthy`. */
-  readonly liveness?: ProbeSpec
-}
-
-/** A probe's check after validation. */
-export type NormalizedProbeCheck =
-  | {
-      readonly kind: 'http'
-      readonly host: string
-      readonly port: number | null
-      readonly path: string
-      readonly expectStatus: readonly number[] | null
-    }
-  | { readonly kind: 'tcp'; readonly host: string; readonly port: number | null }
-  | { readonly kind: 'exec'; readonly command: string; readonly args: readonly string[] }
-  | { readonly kind: 'logLine'; readonly pattern: RegExp }
-
-export interface NormalizedProbe {
-  readonly check: NormalizedProbeCheck
-  readonly initialDelay: number
-  readonly interval: number
-  readonly timeout: number
-  readonly failureThreshold: number
-  readonly successThreshold: number
-}
-
-export interface NormalizedProbes {
-  readonly startup: NormalizedProbe | null
-  readonly readiness: NormalizedProbe | null
-  readonly liveness: NormalizedProbe | null
-}
-
-/** What the probes of a process last found (`ProcessInfo.health`, on apps with probes). */
-export interface ProcessHealth {
-  readonly status: 'unknown' | 'healthy' | 'unhealthy'
-  /** Passed its readiness probe (and is not failing it since); true without a readiness probe once started. */
-  readonly ready: boolean
-  /** The largest run of consecutive failures among the probes now running. */
-  readonly consecutiveFailures: number
-  /** ms since the epoch of the last check, or null before the first. */
-  readonly lastCheckAt: number | null
-  /** Why the last failed check failed, or null. */
-  readonly lastError: string | null
-}
 
 /** One socket of `listen`: a port (all interfaces), `'host:port'`, `'[v6]:port'`, or the long form. */
 export type ListenSpec =
@@ -511,132 +431,3 @@ export interface SupervisorOptions {
 export interface OperationOptions {
   readonly signal?: AbortSignal
 }
-
-// ---------------------------------------------------------------- events
-
-export interface ProcessEvent {
-  readonly process: ProcessInfo
-  readonly at: number
-}
-
-export interface ProcessExitEvent extends ProcessEvent {
-  readonly code: number | null
-  readonly signal: NodeJS.Signals | null
-  readonly reason: ExitReason
-  /** True when the graceful stop did not end the process within `killTimeout`, so SIGKILL had to follow. */
-  readonly forced: boolean
-}
-
-export interface ProcessRestartEvent extends ProcessEvent {
-  /** ms until the new start; 0 when its supervision group restarts it (it starts as part of the group's restart). */
-  readonly delay: number
-  /** 1 for the first restart after a stable run, growing while it keeps crashing. */
-  readonly attempt: number
-  readonly reason: ExitReason
-}
-
-export interface ProcessErroredEvent extends ProcessEvent {
-  /** Why it was given up: a CrashLoopError, SpawnError, ReadyTimeoutError… (over RPC, rebuilt as the same class). */
-  readonly error: TendError
-}
-
-export interface ProcessMessageEvent extends ProcessEvent {
-  readonly message: unknown
-}
-
-export interface ProcessExceptionEvent extends ProcessEvent {
-  readonly error: { readonly name: string; readonly message: string; readonly stack?: string }
-}
-
-export interface ProcessWarningEvent extends ProcessEvent {
-  readonly code: 'not-confirmed-ready'
-  readonly message: string
-}
-
-export interface ProcessHealthEvent extends ProcessEvent {
-  readonly health: ProcessHealth
-}
-
-/** A custom metric a process reported was dropped (a bad name or labels, or at odds with another process's). */
-export interface ProcessMetricInvalidEvent extends ProcessEvent {
-  /** The metric's name as the app gave it. */
-  readonly metric: string
-  readonly reason: string
-}
-
-/** A group strategy restarted apps after a member exited unexpectedly. */
-export interface GroupRestartEvent {
-  readonly group: string
-  readonly strategy: GroupStrategy
-  /** The process whose exit set it off, as it was at its exit (`pid`: the pid that exited). */
-  readonly trigger: ProcessInfo
-  /** Why it exited: `crash` or `unhealthy`. */
-  readonly reason: ExitReason
-  /** The apps restarted, in the order they start again. */
-  readonly apps: readonly string[]
-  readonly at: number
-}
-
-/** A group had more than `maxRestarts` restarts within `period` and gave up: its members are stopped. */
-export interface GroupErroredEvent {
-  readonly group: string
-  /** Carries the group's name in `group`. */
-  readonly error: CrashLoopError
-  readonly at: number
-}
-
-export interface LogEvent {
-  readonly process: ProcessInfo
-  readonly line: string
-  readonly at: number
-}
-
-export interface LogFileErrorEvent {
-  readonly app: string
-  readonly path: string
-  readonly error: { readonly message: string; readonly code?: string }
-  readonly at: number
-}
-
-export interface MetricsEvent {
-  readonly at: number
-  readonly processes: readonly { readonly id: number; readonly pid: number; readonly cpu: number; readonly memory: number }[]
-}
-
-/** Every event, by name. The same names and payloads go out on `sup.bus`. */
-export interface SupervisorEvents {
-  'process:spawn': (event: ProcessEvent) => void
-  'process:online': (event: ProcessEvent) => void
-  'process:exit': (event: ProcessExitEvent) => void
-  'process:restart': (event: ProcessRestartEvent) => void
-  'process:errored': (event: ProcessErroredEvent) => void
-  'process:stopped': (event: ProcessEvent) => void
-  'process:message': (event: ProcessMessageEvent) => void
-  'process:exception': (event: ProcessExceptionEvent) => void
-  /**
-   * Something about a process worth a look that is no failure. `code`
-   * `'not-confirmed-ready'`: it went online because `listenTimeout` ran out
-   * before its readiness signal (docs/readiness.md).
-   */
-  'process:warning': (event: ProcessWarningEvent) => void
-  /** The health status or readiness of a process with probes changed. */
-  'process:health': (event: ProcessHealthEvent) => void
-  /** Once per process run and metric name: the metric is left out of metrics() and prometheus(). */
-  'process:metric-invalid': (event: ProcessMetricInvalidEvent) => void
-  'log:out': (event: LogEvent) => void
-  'log:err': (event: LogEvent) => void
-  metrics: (event: MetricsEvent) => void
-  /**
-   * A log file stopped taking writes (disk full, its directory removed or made
-   * read-only). The process keeps running and its lines stay in memory; the
-   * file is reopened at the next write, and a new failure is reported again
-   * only after a write has succeeded.
-   */
-  'logfile:error': (event: LogFileErrorEvent) => void
-  /** A group's strategy restarted apps of the group (`one_for_all`, `rest_for_one`). */
-  'group:restart': (event: GroupRestartEvent) => void
-  /** A group gave up (its intensity was exceeded, or it could not be brought back); its members are stopped. */
-  'group:errored': (event: GroupErroredEvent) => void
-}
-
-export type EventName = keyof SupervisorEvents
