@@ -66,6 +66,8 @@ export class ManagedProcess {
   nextRestartAt: number | null = null
   /** Why the process last failed (errored, or exited for good). */
   lastError: TendError | null = null
+  /** Why it was last asked to stop (even when it was stopped already): a group's restart relaunches only what it stopped itself. */
+  lastStopReason: ExitReason | null = null
   /** The probes of the current (or last) child: what they found is read live (lastCheckAt, failures in a row). */
   #probed: ProbeRunner | null = null
 
@@ -455,6 +457,7 @@ export class ManagedProcess {
 
   /** Stops the process for good (until launched again). Idempotent. */
   async stop(reason: ExitReason = 'stop'): Promise<void> {
+    this.lastStopReason = reason
     if (this.#status === 'waiting-restart') {
       this.#cancelRestart()
       return this.#enter('stopped', this.#operation)

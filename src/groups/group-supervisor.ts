@@ -261,9 +261,10 @@ export class GroupSupervisor {
             async () => {
               const app = registry.apps.get(name)
               if (!app) return
-              // deleted meanwhile, or started again by someone else: not the group's to launch
+              // deleted meanwhile, started again by someone else, or stopped by a user since (a `stop all`
+              // while an earlier wave came up): not the group's to launch
               const processes = (relaunch.get(name) ?? []).filter(
-                (process) => app.processes.includes(process) && process.status === 'stopped',
+                (process) => app.processes.includes(process) && process.status === 'stopped' && process.lastStopReason === 'group',
               )
               for (const process of processes) process.launch()
               await settleAll(processes.map((process) => process.untilOnline(signal)))
