@@ -211,11 +211,14 @@ export class ManagedProcess {
     // an exit ended the launch (#onExit decided), or a stop took over
     if (!this.#inFlight(operation) || readiness === 'exited') return
     if (readiness === 'ready') return this.#online(run, true)
-    // never confirmed before: online anyway, flagged, as PM2 treats listen_timeout (readiness.ts)
-    if (!this.#everConfirmed) return this.#online(run, false)
+    // never confirmed before: online anyway, flagged, as PM2 treats listen_timeout (readiness.ts); not when
+    // probes gate it: they said not ready, and dependents waiting for it to be ready must not start
+    const gates = run.probes?.gates ? run.probes : null
+    if (!this.#everConfirmed && !gates) return this.#online(run, false)
     const stop = await this.#terminate('ready-timeout')
     if (stop && this.#inFlight(stop)) {
-      this.#enter('errored', NONE, { error: new ReadyTimeoutError(this.spec.name, this.id, this.spec.listenTimeout) })
+      const waited = gates ? Math.max(this.spec.listenTimeout, gates.bound) : this.spec.listenTimeout
+      this.#enter('errored', NONE, { error: new ReadyTimeoutError(this.spec.name, this.id, waited) })
     }
   }
 
