@@ -66,6 +66,8 @@ export class ManagedProcess {
   nextRestartAt: number | null = null
   /** Why the process last failed (errored, or exited for good). */
   lastError: TendError | null = null
+  /** Why it was last asked to stop (even when it was stopped already): a group's restart relaunches only what it stopped itself. */
+  lastStopReason: ExitReason | null = null
   /** The probes of the current (or last) child: what they found is read live (lastCheckAt, failures in a row). */
   #probed: ProbeRunner | null = null
 
@@ -209,11 +211,14 @@ export class ManagedProcess {
     // an exit ended the launch (#onExit decided), or a stop took over
     if (!this.#inFlight(operation) || readiness === 'exited') return
     if (readiness === 'ready') return this.#online(run, true)
-    // never confirmed before: online anyway, flagged, as PM2 treats listen_timeout (readiness.ts)
-    if (!this.#everConfirmed) return this.#online(run, false)
+    // never confirmed before: online anyway, flagged, as PM2 treats listen_timeout (readiness.ts); not when
+    // probes gate it: they said not ready, and dependents waiting for it to be ready must not start
+    const gates = run.probes?.gates ? run.probes : null
+    if (!this.#everConfirmed && !gates) return this.#online(run, false)
     const stop = await this.#terminate('ready-timeout')
     if (stop && this.#inFlight(stop)) {
-      this.#enter('errored', NONE, { error: new ReadyTimeoutError(this.spec.name, this.id, this.spec.listenTimeout) })
+      const waited = gates ? Math.max(this.spec.listenTimeout, gates.bound) : this.spec.listenTimeout
+      this.#enter('errored', NONE, { error: new ReadyTimeoutError(this.spec.name, this.id, waited) })
     }
   }
 
@@ -455,6 +460,7 @@ export class ManagedProcess {
 
   /** Stops the process for good (until launched again). Idempotent. */
   async stop(reason: ExitReason = 'stop'): Promise<void> {
+    this.lastStopReason = reason
     if (this.#status === 'waiting-restart') {
       this.#cancelRestart()
       return this.#enter('stopped', this.#operation)

@@ -17,7 +17,8 @@
  *   a launch fails with ReadyTimeoutError, so a release that stopped
  *   listening never silently replaces one that did.
  * With a startup or readiness probe, the probes decide instead, within the
- * longer of `listenTimeout` and the time the probes need to decide (src/health/).
+ * longer of `listenTimeout` and the time the probes need to decide (src/health/);
+ * a miss fails the launch with ReadyTimeoutError even on a first start.
  */
 import type { NormalizedSpec } from '../types.js'
 import type { Run } from './run.js'

@@ -97,8 +97,22 @@ export class GroupSupervisor {
       ...state.spec,
       apps: memberOrder(this.#members(state.spec.name)),
       recentRestarts: recentRestarts(state.window, now, state.spec.period).length,
-      status: state.errored ? 'errored' : state.worker ? 'restarting' : 'running',
+      status: this.#givenUp(state) ? 'errored' : state.worker ? 'restarting' : 'running',
     }))
+  }
+
+  /**
+   * Gave up, and its members are still down. A member started again since
+   * (by a user, `apply`, `resurrect`) makes the group run again: its strategy
+   * and intensity act on the next crash as before.
+   */
+  #givenUp(state: GroupState): boolean {
+    if (!state.errored || state.worker) return state.errored
+    for (const app of this.#port.registry.apps.values()) {
+      if (app.spec.group !== state.spec.name) continue
+      if (app.processes.some((process) => process.status !== 'stopped' && process.status !== 'errored')) state.errored = false
+    }
+    return state.errored
   }
 
   /**
@@ -247,9 +261,10 @@ export class GroupSupervisor {
             async () => {
               const app = registry.apps.get(name)
               if (!app) return
-              // deleted meanwhile, or started again by someone else: not the group's to launch
+              // deleted meanwhile, started again by someone else, or stopped by a user since (a `stop all`
+              // while an earlier wave came up): not the group's to launch
               const processes = (relaunch.get(name) ?? []).filter(
-                (process) => app.processes.includes(process) && process.status === 'stopped',
+                (process) => app.processes.includes(process) && process.status === 'stopped' && process.lastStopReason === 'group',
               )
               for (const process of processes) process.launch()
               await settleAll(processes.map((process) => process.untilOnline(signal)))

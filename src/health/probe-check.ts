@@ -76,15 +76,21 @@ function httpCheck(check: HttpProbeCheck, port: number, timeout: number, agent: 
 function tcpCheck(host: string, port: number, timeout: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port, timeout })
+    // before the connect, the check fails; after it, an app that keeps its side open is let go
     socket.once('timeout', () => {
       socket.destroy()
       reject(new Error(`connect to ${host}:${port} timed out`))
     })
     socket.once('connect', () => {
-      socket.destroy()
       resolve()
+      // Closed the polite way: FIN, then read what the app says until it closes. A destroy() with its
+      // greeting unread (Redis, MySQL, SMTP, SSH greet first) sends RST, and the app sees ECONNRESET.
+      socket.resume()
+      socket.end()
+      socket.once('end', () => socket.destroy())
     })
-    socket.once('error', reject)
+    // after the connect, only the leftovers of the close can fail: the check has passed
+    socket.on('error', reject)
   })
 }
 

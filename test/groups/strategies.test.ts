@@ -122,6 +122,11 @@ describe('supervision strategies', () => {
       ['crasher', 'stopped', null],
     ])
     expect(sup.groups()[0]).toMatchObject({ status: 'errored' })
+    // a member started again: the group runs again (not 'errored' with its members online)
+    await sup.restart('steady')
+    expect(sup.groups()[0]).toMatchObject({ status: 'running' })
+    await sup.stop('steady')
+    expect(sup.groups()[0]).toMatchObject({ status: 'running' })
   })
 
   it('a user stop or delete of a member never triggers the strategy, and a deleted app leaves its group', async () => {

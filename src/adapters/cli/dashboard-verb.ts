@@ -17,7 +17,7 @@ export interface DashboardVerbOptions {
 export function parsePort(option: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   const port = Number(value)
-  if (!/^\d+$/.test(value) || port > 65535) throw new CliError(`${option} takes a port number (0-65535), got "${value}"`)
+  if (!/^\d+$/.test(value) || port > 65535) throw new CliError(`${option} takes a port number (0-65535), got "${value}"`, { exitCode: 2 })
   return port
 }
 

@@ -117,7 +117,8 @@ export function describeProcess(info: ProcessDescription, options: DescribeOptio
       'ready',
       `not confirmed: online because listen_timeout (${ms(spec.listenTimeout)}) ran out before it listened or sent 'ready'`,
     ])
-  if (info.health) rows.push(['health', healthText(info.health)])
+  // with no child, what its last child's probes found: history, not how it fares
+  if (info.health) rows.push(['health', `${info.pid === null ? 'last run: ' : ''}${healthText(info.health)}`])
   // `?? null`: a daemon older than groups sends specs without the key
   const group = spec.group ?? null
   if (group !== null) rows.push(['group', groupText(group, options.group)])

@@ -16,7 +16,7 @@ export interface RuntimeVerbOptions {
 export async function runtime(file: string, options: RuntimeVerbOptions): Promise<void> {
   const port = options.healthPort === undefined ? undefined : Number(options.healthPort)
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    throw new CliError(`--health-port takes a port number, got "${options.healthPort}"`)
+    throw new CliError(`--health-port takes a port number, got "${options.healthPort}"`, { exitCode: 2 })
   }
   const dashboardPort = parsePort('--dashboard-port', options.dashboardPort)
   const { loadEcosystem } = await import('../../ecosystem/load.js')

@@ -12,7 +12,7 @@ import type { Action, DashboardSource } from '../dashboard/source.js'
 import {
   columns,
   frameKey,
-  healthOf,
+  hasHealth,
   multiInstanceApps,
   SampleRing,
   SORT_KEYS,
@@ -272,12 +272,7 @@ export function Monit(props: MonitProps): React.JSX.Element {
   // Short rows are cheaper to draw: the name column is as wide as the longest name needs.
   const multi = multiInstanceApps(all)
   const longestName = Math.max(4, ...all.map((info) => info.name.length + (multi.has(info.name) ? String(info.instance).length + 1 : 0)))
-  const cols = columns(
-    size.columns,
-    all.some((info) => healthOf(info) !== ''),
-    longestName + 2,
-    multi,
-  )
+  const cols = columns(size.columns, hasHealth(all), longestName + 2, multi)
   const footer =
     mode.kind === 'input' ? (
       <Prompt

@@ -16,12 +16,34 @@ export interface Sort {
 
 export type Streams = 'both' | 'out' | 'err'
 
-/** `ProcessInfo.health`, which comes with probes (another part of tend): read when there. */
-export function healthOf(info: ProcessInfo): string {
+/** `ProcessInfo.health`, which comes with probes; null without. */
+function probedHealth(info: ProcessInfo): { status?: unknown; ready?: unknown } | null {
   const health = (info as { health?: { status?: unknown; ready?: unknown } | null }).health
-  if (!health || typeof health !== 'object') return ''
-  if (typeof health.status === 'string') return health.status
-  return health.ready === true ? 'ready' : health.ready === false ? 'not ready' : ''
+  return health && typeof health === 'object' ? health : null
+}
+
+/** Whether any process has probes (then the table has a health column, whatever their state). */
+export function hasHealth(processes: readonly ProcessInfo[]): boolean {
+  return processes.some((info) => probedHealth(info) !== null)
+}
+
+/**
+ * What the probes say of a running process: `unhealthy`, else `not ready`
+ * while its readiness has not passed, else its status (`healthy`). Empty
+ * without probes, and for a process with no child: the last child's health
+ * is history (`tend describe` has it), not how a stopped process fares.
+ */
+export function healthOf(info: ProcessInfo): string {
+  const health = probedHealth(info)
+  if (!health || info.pid === null) return ''
+  if (health.status === 'unhealthy') return 'unhealthy'
+  if (health.ready === false) return 'not ready'
+  return typeof health.status === 'string' ? health.status : health.ready === true ? 'ready' : ''
+}
+
+/** The uptime cell: `-` for a process with no child, as `tend ls` shows it. */
+export function uptimeText(info: ProcessInfo, now: number): string {
+  return info.pid === null ? '-' : formatDuration(uptimeOf(info, now))
 }
 
 export function uptimeOf(info: ProcessInfo, now: number): number {
@@ -78,7 +100,7 @@ export function columns(
     { title: 'status', width: 15, align: 'left', cell: (info) => info.status },
     ...(withHealth ? [{ title: 'health', width: 10, align: 'left' as const, cell: healthOf }] : []),
     { title: '↺', width: 4, align: 'right', cell: (info) => String(info.restarts) },
-    { title: 'uptime', width: 6, align: 'right', cell: (info, now) => formatDuration(uptimeOf(info, now)) },
+    { title: 'uptime', width: 6, align: 'right', cell: uptimeText },
     { title: 'cpu', width: 6, align: 'right', cell: (info) => `${Math.round(info.cpu)}%` },
     { title: 'memory', width: 8, align: 'right', cell: (info) => formatBytes(info.memory) },
   ]
@@ -209,7 +231,7 @@ export function frameKey(
   const parts: string[] = [String(logStamp)]
   for (const info of processes) {
     parts.push(
-      `${info.id} ${info.status} ${info.pid} ${info.restarts} ${formatDuration(uptimeOf(info, now))} ${Math.round(info.cpu)} ${formatBytes(info.memory)} ${healthOf(info)}`,
+      `${info.id} ${info.status} ${info.pid} ${info.restarts} ${uptimeText(info, now)} ${Math.round(info.cpu)} ${formatBytes(info.memory)} ${healthOf(info)}`,
     )
   }
   if (selected) {

@@ -84,6 +84,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   supervisor.on('process:errored', ({ process: info, error }) =>
     say('error', `${label(info)} errored: ${error.message}`, { app: info.name, event: 'errored' }),
   )
+  supervisor.on('group:restart', ({ group, strategy, trigger, reason, apps }) =>
+    say('info', `group ${group} (${strategy}): ${label(trigger)} exited (${reason}); restarting ${apps.join(', ')}`, {
+      group,
+      event: 'group:restart',
+      apps,
+    }),
+  )
   supervisor.on('logfile:error', ({ app, path, error }) =>
     say('error', `log file ${path} of ${app} stopped taking writes: ${error.message}`, { app, event: 'logfile:error' }),
   )
@@ -102,7 +109,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       say(ending.code === RUNTIME_EXIT.ok ? 'info' : 'error', `${ending.message}: exiting with ${ending.code}`, fields)
       void stop(ending.code)
     },
-    idle: (message) => say('info', message),
+    // not while stopping: the apps ended because the runtime stops them
+    idle: (message) => {
+      if (alive) say('info', message)
+    },
   })
 
   let stopping: Promise<number> | null = null
@@ -143,11 +153,20 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       endings.started()
     },
     (error: unknown) => {
-      say('error', `start failed: ${(error as Error).message}`)
+      // stopped (SIGTERM) while apps waited on their dependencies: they were not started because it stops
+      if (!alive) return
+      say('error', `start failed: ${describeStartError(error)}`)
       // nothing was started (a bad spec, a dependency cycle): nothing will end on its own
       if (supervisor.list().length === 0) void stop(RUNTIME_EXIT.failed)
       else endings.started()
     },
   )
   return { supervisor, health, dashboard, done, stop: () => stop(0) }
+}
+
+/** The message and, for tend's own errors, the code: `… (TEND_ERR_DEPENDENCY)`. */
+function describeStartError(error: unknown): string {
+  const { message, code } = error as { message?: unknown; code?: unknown }
+  const text = String(message ?? error)
+  return typeof code === 'string' && code.startsWith('TEND_ERR_') ? `${text} (${code})` : text
 }

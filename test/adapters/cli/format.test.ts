@@ -152,5 +152,7 @@ describe('tend describe', () => {
     expect(describeProcess(info({ health }), { color: false })).toMatch(
       /^\s+health\s+unhealthy, not ready, 2 failed check\(s\) in a row, last check 1970-01-01T00:00:00.000Z, last error: HTTP 503$/m,
     )
+    const stopped = info({ status: 'stopped', pid: null, health: { ...health, status: 'healthy', ready: true, consecutiveFailures: 0 } })
+    expect(describeProcess(stopped, { color: false })).toMatch(/^\s+health\s+last run: healthy, ready, last check /m)
   })
 })

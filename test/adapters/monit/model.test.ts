@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { columns, fit, matcher, SampleRing, sparkline, visibleLogs, visibleRows } from '../../../src/adapters/monit/model.js'
+import {
+  columns,
+  fit,
+  hasHealth,
+  healthOf,
+  matcher,
+  SampleRing,
+  sparkline,
+  uptimeText,
+  visibleLogs,
+  visibleRows,
+} from '../../../src/adapters/monit/model.js'
 import type { LogLine, ProcessInfo } from '../../../src/index.js'
 
 const row = (id: number, name: string, fields: Partial<ProcessInfo> = {}): ProcessInfo =>
@@ -51,6 +62,19 @@ describe('monit model', () => {
     expect(columns(100, true).map((column) => column.title)).toContain('health')
     expect(fit('a long name', 6)).toBe('a lon…')
     expect(fit('7', 3, 'right')).toBe('  7')
+  })
+
+  it("shows the probes' word only for a process with a child: not ready, unhealthy or healthy; a stopped one has no health and no uptime", () => {
+    const health = (status: string, ready: boolean) => ({ status, ready, consecutiveFailures: 0, lastCheckAt: 1, lastError: null })
+    const launching = row(0, 'worker', { status: 'launching', pid: 10, health: health('healthy', false) } as Partial<ProcessInfo>)
+    const sick = row(1, 'api', { pid: 11, health: health('unhealthy', true) } as Partial<ProcessInfo>)
+    const fine = row(2, 'db', { pid: 12, startedAt: 0, health: health('healthy', true) } as Partial<ProcessInfo>)
+    const stopped = row(3, 'cache', { status: 'stopped', pid: null, health: health('healthy', true) } as Partial<ProcessInfo>)
+    expect([launching, sick, fine, stopped].map(healthOf)).toEqual(['not ready', 'unhealthy', 'healthy', ''])
+    expect(hasHealth([stopped])).toBe(true)
+    expect(hasHealth([row(4, 'plain')])).toBe(false)
+    expect(uptimeText(fine, 61_000)).toBe('1m')
+    expect(uptimeText(stopped, 61_000)).toBe('-')
   })
 
   it('draws sparklines from 0 (or the lowest value) to the highest, blanks for gaps', () => {

@@ -131,6 +131,41 @@ describe('tend runtime: how it ends', { timeout: 180_000 }, () => {
     expect(side.filter(isAlive)).toEqual([])
   })
 
+  it('says each restart of a group, and exits 4 when it gives up', async () => {
+    const run = runtime(
+      [
+        { name: 'side', script: fixture('say-on-stop.cjs'), wait_ready: true, listen_timeout: 60_000, group: 'backend' },
+        { name: 'crashy', script: fixture('exit-with.cjs'), args: ['3', '300'], group: 'backend', dependsOn: ['side'] },
+      ],
+      [],
+      { backend: { strategy: 'one_for_all', maxRestarts: 1, period: '60s' } },
+    )
+    expect(await run.exited).toBe(4)
+    run.tend.track(...pidsOnline(run.out))
+    expect(run.out).toContain('tend | group backend (one_for_all): crashy#0 exited (crash); restarting side, crashy')
+    expect(run.err).toContainEqual(expect.stringMatching(/^tend \| group backend gave up: .*: exiting with 4$/))
+  })
+
+  it('exits 0 on SIGTERM while an app waits on its dependency, with no failure said', async () => {
+    const run = runtime([
+      { name: 'migrate', script: fixture('exit-with.cjs'), args: ['0', '120000'], autorestart: false },
+      { name: 'web', script: fixture('say-on-stop.cjs'), dependsOn: { migrate: 'completedSuccessfully' } },
+    ])
+    await until(() => run.out.includes('migrate | exiting with 0 in 120000 ms'), { timeout: 30_000, message: 'migrate to run' })
+    run.tend.track(...pidsOnline(run.out))
+    run.child.kill('SIGTERM')
+    expect(await run.exited).toBe(0)
+    expect(run.err.filter((line) => line.includes('start failed'))).toEqual([])
+  })
+
+  it('exits 2, the code of a wrong command line, on a bad --health-port', async () => {
+    const tend = tendHome()
+    const eco = join(tempDir(), 'ecosystem.config.json')
+    writeFileSync(eco, JSON.stringify({ apps: [{ name: 'side', script: fixture('say-on-stop.cjs') }] }))
+    const result = await tend.run(['runtime', eco, '--health-port', 'abc'])
+    expect(result).toMatchObject({ code: 2, stderr: 'tend: --health-port takes a port number, got "abc" (TEND_ERR_CLI)\n' })
+  })
+
   it('says which app ended it in a JSON line on stderr with --json', async () => {
     const run = runtime([{ name: 'job', script: fixture('exit-with.cjs'), args: ['6'], autorestart: false, critical: true }], ['--json'])
     expect(await run.exited).toBe(3)

@@ -70,6 +70,8 @@ describe('tend runtime', { timeout: 180_000 }, () => {
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
     expect(pids.filter(isAlive)).toEqual([])
+    // the apps ended because the runtime stopped them: not "every app has ended cleanly; the runtime stays up"
+    expect(out.filter((line) => line.includes('ended cleanly'))).toEqual([])
   })
 
   it('exits non-zero when every app ended errored, and logs JSON lines with --json', async () => {
