@@ -107,6 +107,15 @@
     return rows
   }
 
+  /** The rows on the page, by process id (drawTable). */
+  const rowElements = new Map()
+  const ROW_CELLS = `<td class="id"></td><td class="name"></td><td class="mode"></td><td class="pid"></td>
+<td class="status"></td><td class="health"></td><td class="restarts"></td><td class="uptime"></td>
+<td class="cpu"></td><td class="memory"></td>
+<td class="actions">
+<button type="button" data-action="restart" title="restart">restart</button><button type="button" data-action="reload" title="reload with zero downtime">reload</button><button type="button" data-action="stop">stop</button><button type="button" data-action="scale-down" title="one instance fewer">−</button><button type="button" data-action="scale-up" title="one instance more">+</button><button type="button" data-action="signal" title="send a signal">signal</button><button type="button" class="danger" data-action="delete">delete</button>
+</td>`
+
   function drawTable() {
     const rows = visibleProcesses()
     const perApp = new Map()
@@ -120,19 +129,57 @@
       th.classList.toggle('sorted', th.dataset.sort === state.sort.key)
       th.classList.toggle('reverse', th.dataset.sort === state.sort.key && state.sort.reverse)
     }
-    $('#processes tbody').innerHTML = rows
-      .map(
-        (p) => `<tr data-id="${p.id}" class="${p.id === state.selected ? 'selected' : ''}">
-<td class="id">${p.id}</td><td class="name">${escape(p.name)}${perApp.get(p.name) > 1 ? `<span class="muted">#${p.instance}</span>` : ''}</td>
-<td class="mode">${p.mode}</td><td class="pid">${p.pid ?? '-'}</td>
-<td class="status status-${p.status}">${p.status}</td><td class="health">${escape(health(p))}</td>
-<td class="restarts">${p.restarts}</td><td class="uptime">${duration(uptime(p))}</td>
-<td class="cpu">${Math.round(p.cpu)}%</td><td class="memory">${bytes(p.memory)}</td>
-<td class="actions">
-<button type="button" data-action="restart" title="restart">restart</button><button type="button" data-action="reload" title="reload with zero downtime">reload</button><button type="button" data-action="stop">stop</button><button type="button" data-action="scale-down" title="one instance fewer">−</button><button type="button" data-action="scale-up" title="one instance more">+</button><button type="button" data-action="signal" title="send a signal">signal</button><button type="button" class="danger" data-action="delete">delete</button>
-</td></tr>`,
-      )
-      .join('')
+    // One <tr> per process, kept across updates and changed cell by cell: a row rebuilt on every tick would
+    // swap the button under a pointer between its mousedown and its mouseup, and the click would be lost.
+    const tbody = $('#processes tbody')
+    const shown = new Set()
+    let previous = null
+    for (const p of rows) {
+      let tr = rowElements.get(p.id)
+      if (!tr) {
+        tr = document.createElement('tr')
+        tr.dataset.id = String(p.id)
+        tr.innerHTML = ROW_CELLS
+        rowElements.set(p.id, tr)
+      }
+      fillRow(tr, p, perApp.get(p.name) > 1)
+      const expected = previous ? previous.nextSibling : tbody.firstChild
+      if (expected !== tr) tbody.insertBefore(tr, expected)
+      previous = tr
+      shown.add(p.id)
+    }
+    for (const [id, tr] of rowElements) {
+      if (shown.has(id)) continue
+      tr.remove()
+      if (!state.processes.has(id)) rowElements.delete(id)
+    }
+  }
+
+  /** Sets what changed in a row, and nothing else. */
+  function fillRow(tr, p, numbered) {
+    const className = p.id === state.selected ? 'selected' : ''
+    if (tr.className !== className) tr.className = className
+    const text = (selector, value) => {
+      const cell = tr.querySelector(selector)
+      if (cell.textContent !== value) cell.textContent = value
+      return cell
+    }
+    text('td.id', String(p.id))
+    const name = tr.querySelector('td.name')
+    const html = `${escape(p.name)}${numbered ? `<span class="muted">#${p.instance}</span>` : ''}`
+    if (name.dataset.html !== html) {
+      name.innerHTML = html
+      name.dataset.html = html
+    }
+    text('td.mode', p.mode)
+    text('td.pid', String(p.pid ?? '-'))
+    const status = text('td.status', p.status)
+    if (status.className !== `status status-${p.status}`) status.className = `status status-${p.status}`
+    text('td.health', health(p))
+    text('td.restarts', String(p.restarts))
+    text('td.uptime', duration(uptime(p)))
+    text('td.cpu', `${Math.round(p.cpu)}%`)
+    text('td.memory', bytes(p.memory))
   }
 
   $('#processes tbody').addEventListener('click', (event) => {

@@ -56,10 +56,22 @@ describe.skipIf(!hasChromium && !process.env.CI)('tend dashboard in a real brows
     expect(signalled.code).toBe(0)
     await page.waitForFunction(() => document.querySelector('#log')?.textContent?.includes('ping 1'), { timeout: 60_000 })
 
-    // A click on restart: the count in the row goes from 0 to 1.
+    // The rows stay the same elements across updates (a button rebuilt under the pointer loses its click):
+    // a button found now is still on the page after the uptime cell has changed.
     const row = `#processes tbody tr[data-id="${talker.id}"]`
+    const button = (await page.$(`${row} button[data-action="restart"]`))!
+    const uptime = await page.$eval(`${row} td.uptime`, (cell) => cell.textContent)
+    await page.waitForFunction(
+      (selector, before) => document.querySelector(selector)?.textContent !== before,
+      { timeout: 60_000 },
+      `${row} td.uptime`,
+      uptime,
+    )
+    expect(await button.evaluate((element) => element.isConnected)).toBe(true)
+
+    // A click on restart: the count in the row goes from 0 to 1.
     expect(await page.$eval(`${row} td.restarts`, (cell) => cell.textContent)).toBe('0')
-    await page.click(`${row} button[data-action="restart"]`)
+    await button.click()
     await page.waitForFunction(
       (selector) => document.querySelector(selector)?.textContent === '1',
       { timeout: 60_000 },
