@@ -43,6 +43,8 @@ export class ProbeRunner {
   #markReady: () => void = () => undefined
   #started = false
   #readyOnce = false
+  /** Set while a logLine probe waits for its next check: new lines of output end the wait early. */
+  #onLines: ((lines: readonly string[]) => void) | null = null
 
   constructor(probes: NormalizedProbes, target: Omit<ProbeTarget, 'sawLine'>, signal: AbortSignal, hooks: ProbeHooks) {
     this.#probes = probes
@@ -75,6 +77,7 @@ export class ProbeRunner {
         if (partial.length > 64 * 1024) partial = partial.slice(-64 * 1024)
         this.#lines.push(...lines)
         if (this.#lines.length > REMEMBERED_LINES) this.#lines.splice(0, this.#lines.length - REMEMBERED_LINES)
+        if (lines.length > 0) this.#onLines?.(lines)
       })
     }
   }
@@ -125,8 +128,32 @@ export class ProbeRunner {
           return false
         }
       }
-      if (!(await this.#sleep(untilNextTick(probe.interval)))) return false
+      const next = untilNextTick(probe.interval)
+      const { check } = probe
+      if (!(await (check.kind === 'logLine' ? this.#sleepUntilLine(next, check.pattern) : this.#sleep(next)))) return false
     }
+  }
+
+  /**
+   * Sleeps `ms`, or less when a line matching `pattern` comes: a logLine
+   * probe passes as the line is printed, not at its next interval.
+   */
+  async #sleepUntilLine(ms: number, pattern: RegExp): Promise<boolean> {
+    const woken = new AbortController()
+    const wake = (): void => woken.abort()
+    this.#signal.addEventListener('abort', wake, { once: true })
+    this.#onLines = (lines) => {
+      if (lines.some((line) => pattern.test(line))) wake()
+    }
+    try {
+      await sleep(ms, undefined, { signal: woken.signal })
+    } catch {
+      // a matching line (or the child's end) came first
+    } finally {
+      this.#onLines = null
+      this.#signal.removeEventListener('abort', wake)
+    }
+    return !this.#signal.aborted
   }
 
   /** One check bounded by the probe's timeout; null when it passed, else why not. */
