@@ -136,7 +136,7 @@ export class CrashLoopError extends TendError {
       'TEND_ERR_CRASH_LOOP',
       fields.group === undefined
         ? `Process ${id} of app "${app}" kept exiting (last with ${how}) and was given up after ${fields.restarts} restarts`
-        : `Group "${fields.group}" gave up after ${fields.restarts} restarts within ${fields.period ?? 0} ms ` +
+        : `Group "${fields.group}" gave up after ${fields.restarts} restarts within ${seconds(fields.period ?? 0)} ` +
             `(last: process ${id} of app "${app}", ${how}); its members are stopped`,
       options,
     )
@@ -210,4 +210,9 @@ export class LogFileError extends TendError {
     this.app = app
     this.errno = errno
   }
+}
+
+/** A period as people write it: whole seconds as `60 s`, anything else in ms. */
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
 }

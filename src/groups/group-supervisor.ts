@@ -84,7 +84,7 @@ export class GroupSupervisor {
       const declared = [...this.#groups.keys()]
       throw new InvalidSpecError(
         `Invalid option "group" of app "${spec.name}": group "${spec.group}" is not declared ` +
-          `(${declared.length > 0 ? `declared: ${declared.join(', ')}; ` : ''}declare it in SupervisorOptions.groups, defineGroups() or the ecosystem file's groups)`,
+          `(${declared.length > 0 ? `declared: ${declared.join(', ')}; ` : ''}declare it under the ecosystem file's top-level groups, or in SupervisorOptions.groups or defineGroups())`,
         { option: 'group', app: spec.name },
       )
     }
