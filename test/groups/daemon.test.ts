@@ -52,6 +52,33 @@ describe('groups through the daemon and the CLI', { timeout: 240_000 }, () => {
     expect((await tend.run(['describe', 'db'])).stdout).toMatch(/group\s+backend, rest_for_one .*\(1 so far\)/)
   })
 
+  it('tend ls says why the members of a group that gave up are stopped', async () => {
+    const tend = tendHome()
+    const eco = join(tend.home, 'ecosystem.config.json')
+    writeFileSync(
+      eco,
+      JSON.stringify({
+        groups: { backend: { strategy: 'one_for_all', maxRestarts: 1, period: '60s' } },
+        apps: [
+          { name: 'steady', script: fixture('long-running.cjs'), group: 'backend' },
+          { name: 'crasher', script: fixture('exit-with.cjs'), args: ['1', '300'], group: 'backend' },
+          { name: 'outside', script: fixture('long-running.cjs') },
+        ],
+      }),
+    )
+    expect((await tend.run(['start', eco])).code).toBe(0)
+    let table = ''
+    const gaveUp = (): boolean => (table.match(/stopped \(group gave up\)/g) ?? []).length === 2
+    for (const deadline = Date.now() + 60_000; !gaveUp() && Date.now() < deadline;) table = (await tend.run(['ls'])).stdout
+    expect(table).toMatch(/steady .*stopped \(group gave up\)/)
+    expect(table).toMatch(/crasher .*stopped \(group gave up\)/)
+    expect(table).toMatch(/outside .*online/)
+    // a user's stop reads as a plain stop
+    expect((await tend.run(['stop', 'outside'])).code).toBe(0)
+    expect((await tend.run(['ls'])).stdout).toMatch(/outside .* stopped\s/)
+    tend.track(...(await tend.json<ProcessInfo[]>(['list'])).map((info) => info.pid))
+  })
+
   it('refuses an ecosystem file whose app names an undeclared group, naming it, and starts nothing', async () => {
     const tend = tendHome()
     const eco = join(tend.home, 'ecosystem.config.json')

@@ -79,6 +79,8 @@ export const LIST_COLUMNS = ['id', 'name', 'namespace', 'mode', 'pid', 'uptime',
 
 export interface TableOptions {
   readonly color?: boolean
+  /** Apps whose supervision group gave up: their stopped processes read `stopped (group gave up)`. */
+  readonly gaveUp?: ReadonlySet<string>
 }
 
 export function processTable(processes: readonly ProcessInfo[], options: TableOptions = {}): string {
@@ -92,7 +94,7 @@ export function processTable(processes: readonly ProcessInfo[], options: TableOp
     info.pid === null ? '-' : String(info.pid),
     uptimeText(info),
     String(info.restarts),
-    statusCell(info),
+    statusCell(info, options.gaveUp),
     cpuText(info),
     memoryText(info),
     info.watching ? 'enabled' : 'disabled',
@@ -128,8 +130,12 @@ export function miniList(processes: readonly ProcessInfo[]): string {
     .join('\n')
 }
 
-/** The status, with what the probes say when they disagree with it: `online (not ready)`, `online (unhealthy)`. */
-function statusCell(info: ProcessInfo): string {
+/**
+ * The status, with what the probes say when they disagree with it (`online (not ready)`, `online (unhealthy)`),
+ * and why a member of a group that gave up is stopped (`stopped (group gave up)`).
+ */
+function statusCell(info: ProcessInfo, gaveUp?: ReadonlySet<string>): string {
+  if (info.status === 'stopped' && gaveUp?.has(info.name)) return 'stopped (group gave up)'
   const { health } = info
   if (!health || info.status !== 'online') return info.status
   if (health.status === 'unhealthy') return `${info.status} (unhealthy)`

@@ -23,8 +23,18 @@ export async function list(options: ListOptions): Promise<void> {
     if (options.sort !== undefined) processes = sortProcesses(processes, options.sort)!
     if (options.json) return out(JSON.stringify(processes))
     if (options.miniList) return out(miniList(processes) || 'No processes')
-    out(processTable(processes, { color: options.color }))
+    out(processTable(processes, { color: options.color, gaveUp: await gaveUpApps(client) }))
   })
+}
+
+/** The apps of supervision groups that gave up (an older daemon has no groups: none). */
+async function gaveUpApps(client: SupervisorClient): Promise<ReadonlySet<string>> {
+  try {
+    return new Set((await client.groups()).filter((group) => group.status === 'errored').flatMap((group) => group.apps))
+  } catch (error) {
+    if (isMissingMethod(error)) return new Set()
+    throw error
+  }
 }
 
 /** The daemon's record of each process's last exit (an older daemon has none: then only code and signal are shown). */
