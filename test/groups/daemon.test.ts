@@ -79,6 +79,32 @@ describe('groups through the daemon and the CLI', { timeout: 240_000 }, () => {
     tend.track(...(await tend.json<ProcessInfo[]>(['list'])).map((info) => info.pid))
   })
 
+  it('tend apply says what it changes in the groups, with --dry-run too', async () => {
+    const tend = tendHome()
+    const eco = join(tend.home, 'ecosystem.config.json')
+    const file = (maxRestarts: number, extra: Record<string, unknown> = {}): void =>
+      writeFileSync(
+        eco,
+        JSON.stringify({
+          groups: { backend: { strategy: 'one_for_all', maxRestarts, period: '30s' }, ...extra },
+          apps: [{ name: 'api', script: fixture('long-running.cjs'), group: 'backend' }],
+        }),
+      )
+    file(3)
+    expect((await tend.run(['start', eco])).code).toBe(0)
+    file(9, { jobs: { strategy: 'one_for_one' } })
+    const dry = await tend.run(['apply', eco, '--dry-run'])
+    expect(dry).toMatchObject({ code: 0, stderr: '' })
+    expect(dry.stdout).toContain('group backend: would be changed\n  ~ maxRestarts: 3 -> 9\ngroup jobs: would be added\napi: unchanged')
+    expect((await tend.run(['describe', 'api'])).stdout).toMatch(/gives up after 3 restarts/)
+    const applied = await tend.run(['apply', eco])
+    expect(applied.stdout).toContain('group backend: changed\n  ~ maxRestarts: 3 -> 9\ngroup jobs: added\napi: unchanged')
+    expect((await tend.run(['describe', 'api'])).stdout).toMatch(/gives up after 9 restarts/)
+    // nothing changed: no group line
+    expect((await tend.run(['apply', eco])).stdout).not.toContain('group ')
+    tend.track(...(await tend.json<ProcessInfo[]>(['list'])).map((info) => info.pid))
+  })
+
   it('refuses an ecosystem file whose app names an undeclared group, naming it, and starts nothing', async () => {
     const tend = tendHome()
     const eco = join(tend.home, 'ecosystem.config.json')

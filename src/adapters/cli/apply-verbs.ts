@@ -7,7 +7,9 @@
 import { defaultName } from '../../config/normalize.js'
 import { ExistsError } from '../../errors.js'
 import type { AppliedApp } from '../../apply/apply.js'
-import type { AppSpec, ProcessInfo } from '../../types.js'
+import { diffGroups, type GroupChange } from '../../groups/group-diff.js'
+import { normalizeGroups } from '../../groups/group-options.js'
+import type { AppSpec, GroupInfo, GroupSpec, ProcessInfo } from '../../types.js'
 import type { SupervisorClient } from '../rpc/client.js'
 import { CliError, isMissingMethod, out, report, warn, withDaemon } from './context.js'
 import { processTable } from './format.js'
@@ -51,6 +53,26 @@ export function describeApplied(result: AppliedApp, dryRun = false): string {
   return lines.join('\n')
 }
 
+/** What declaring the file's groups changes on the daemon (an older daemon has no groups: nothing to compare). */
+async function groupChanges(client: SupervisorClient, groups: Readonly<Record<string, GroupSpec>>): Promise<GroupChange[]> {
+  if (Object.keys(groups).length === 0) return []
+  let running: GroupInfo[] = []
+  try {
+    running = await client.groups()
+  } catch (error) {
+    if (!isMissingMethod(error)) throw error
+  }
+  return diffGroups(running, normalizeGroups(groups))
+}
+
+/** `group backend: added`, `group backend: changed` with a line per field, as describeApplied writes an app's. */
+export function describeGroupChanges(changes: readonly GroupChange[], dryRun = false): string[] {
+  return changes.flatMap((group) => [
+    `group ${group.name}: ${dryRun ? `would be ${group.change}` : group.change}`,
+    ...group.fields.map((field) => `  ~ ${field.key}: ${field.from} -> ${field.to}`),
+  ])
+}
+
 function failIfAnyFailed(results: readonly AppliedApp[]): void {
   const failed = results.filter((result) => result.error)
   if (failed.length === 0) return
@@ -76,9 +98,10 @@ export interface ApplyVerbOptions {
 export async function applyVerb(file: string, options: ApplyVerbOptions): Promise<void> {
   const { specs, groups } = await appsForStart(file, [], { env: options.env, only: options.only, ecosystemOnly: true })
   await withDaemon(async (client) => {
+    const groupLines = options.json ? [] : describeGroupChanges(await groupChanges(client, groups), options.dryRun)
     if (!options.dryRun) await defineGroups(client, groups)
     const results = await apply(client, specs, { prune: options.prune, dryRun: options.dryRun })
-    report(options.json, results, () => results.map((result) => describeApplied(result, options.dryRun)).join('\n'))
+    report(options.json, results, () => [...groupLines, ...results.map((result) => describeApplied(result, options.dryRun))].join('\n'))
     failIfAnyFailed(results)
   })
 }
