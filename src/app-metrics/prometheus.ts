@@ -37,6 +37,25 @@ function addProcessGauges(registry: InstanceType<typeof Registry>, processes: re
   for (const info of processes) {
     for (const one of STATUSES) status.set({ ...labels(info), status: one }, info.status === one ? 1 : 0)
   }
+  // Probes' findings, for the processes whose apps have probes and a child now (a stopped one's health is its last run's).
+  const probed = processes.filter((info) => info.health && info.pid !== null)
+  if (probed.length === 0) return
+  const ready = new Gauge({
+    name: 'tend_process_ready',
+    help: 'Whether the process passes its readiness probe: 1 ready, 0 not (apps with probes only)',
+    labelNames,
+    registers: [registry],
+  })
+  const healthy = new Gauge({
+    name: 'tend_process_healthy',
+    help: 'What the probes of the process found: 1 healthy, 0 unhealthy or not known yet (apps with probes only)',
+    labelNames,
+    registers: [registry],
+  })
+  for (const info of probed) {
+    ready.set(labels(info), info.health!.ready ? 1 : 0)
+    healthy.set(labels(info), info.health!.status === 'healthy' ? 1 : 0)
+  }
 }
 
 interface Value {

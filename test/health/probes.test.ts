@@ -55,6 +55,9 @@ describe('health probes', () => {
     expect(info!.status).toBe('online')
     expect(info!.health).toMatchObject({ status: 'healthy', ready: true, consecutiveFailures: 0 })
     expect(events.map((event) => event.health.ready)).toEqual([true])
+    const series = (name: string, value: number): RegExp =>
+      new RegExp(`^${name}\\{name="${info!.name}",namespace="default",id="${info!.id}",instance="0"\\} ${value}$`, 'm')
+    expect(await sup.prometheus()).toMatch(series('tend_process_ready', 1))
 
     const unready = nextEvent(sup, 'process:health', (event) => !event.health.ready)
     await getPath(port, '/unready')
@@ -64,6 +67,9 @@ describe('health probes', () => {
     expect(now.status).toBe('online')
     expect(now.pid).toBe(info!.pid)
     expect(now.health!.ready).toBe(false)
+    const text = await sup.prometheus()
+    expect(text).toMatch(series('tend_process_ready', 0))
+    expect(text).toMatch(series('tend_process_healthy', 1)) // not ready, yet nothing failed a liveness probe
   }, 60_000)
 
   it('rolls a reload back when the replacement never passes readiness, the old instance serving', async () => {
