@@ -83,7 +83,10 @@ export async function save(options: { json?: boolean; force?: boolean }): Promis
 export async function resurrect(options: { json?: boolean }): Promise<void> {
   await withDaemon(async (client) => {
     const started = await client.call<ProcessInfo[]>('resurrect')
-    if (options.json) out(JSON.stringify(started))
-    else out(started.length === 0 ? 'nothing to resurrect (every saved app runs, or nothing was saved)' : processTable(started))
+    if (options.json) return out(JSON.stringify(started))
+    if (started.length === 0) return out('nothing to resurrect (every saved app runs, or nothing was saved)')
+    // as they are now, not as each was when it came online (a migration has ended by the time the last app is up)
+    const ids = new Set(started.map((info) => info.id))
+    out(processTable((await client.list()).filter((info) => ids.has(info.id))))
   })
 }
