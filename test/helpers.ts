@@ -120,3 +120,17 @@ export async function waitForLine(sup: Supervisor, target: number | string, patt
   )
   return match!
 }
+
+/** Collects a child's output (a stdout or stderr stream) as lines, as they come. */
+export function outputLines(stream: NodeJS.ReadableStream): string[] {
+  const collected: string[] = []
+  let buffer = ''
+  stream.setEncoding('utf8')
+  stream.on('data', (chunk: string) => {
+    buffer += chunk
+    const parts = buffer.split('\n')
+    buffer = parts.pop()!
+    collected.push(...parts)
+  })
+  return collected
+}

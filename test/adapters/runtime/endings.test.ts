@@ -2,22 +2,8 @@ import type { ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { fixture, isAlive, tempDir, until } from '../../helpers.js'
+import { fixture, isAlive, outputLines as lines, tempDir, until } from '../../helpers.js'
 import { tendHome } from '../cli/cli-helpers.js'
-
-/** Collects a child's output as lines. */
-function lines(stream: NodeJS.ReadableStream): string[] {
-  const collected: string[] = []
-  let buffer = ''
-  stream.setEncoding('utf8')
-  stream.on('data', (chunk: string) => {
-    buffer += chunk
-    const parts = buffer.split('\n')
-    buffer = parts.pop()!
-    collected.push(...parts)
-  })
-  return collected
-}
 
 /** `tend runtime` on an ecosystem file of these apps (JS objects, written as JSON), its output as lines and its exit code. */
 function runtime(apps: readonly Record<string, unknown>[], args: readonly string[] = [], groups?: Record<string, unknown>) {

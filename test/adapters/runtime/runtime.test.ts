@@ -1,22 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { fixture, isAlive, tempDir, until } from '../../helpers.js'
+import { fixture, isAlive, outputLines as lines, tempDir, until } from '../../helpers.js'
 import { tendHome } from '../cli/cli-helpers.js'
-
-/** Collects a child's output as lines. */
-function lines(stream: NodeJS.ReadableStream): string[] {
-  const collected: string[] = []
-  let buffer = ''
-  stream.setEncoding('utf8')
-  stream.on('data', (chunk: string) => {
-    buffer += chunk
-    const parts = buffer.split('\n')
-    buffer = parts.pop()!
-    collected.push(...parts)
-  })
-  return collected
-}
 
 async function get(port: number, path: string): Promise<{ status: number; body: string }> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`)
