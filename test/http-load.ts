@@ -16,6 +16,19 @@ export function get(port: number, agent: http.Agent | false = false, timeout = 1
   })
 }
 
+/** A GET of `path` on a connection of its own (no agent keeps it open): the body, whatever the status. */
+export function getPath(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => (body += chunk))
+      res.on('end', () => resolve(body))
+    })
+    req.on('error', reject)
+  })
+}
+
 /** Retries until the port answers (for startup), within `timeout`. */
 export async function waitForHttp(port: number, timeout = 20_000): Promise<string> {
   const deadline = Date.now() + timeout

@@ -1,11 +1,10 @@
 import { existsSync, writeFileSync } from 'node:fs'
-import { request } from 'node:http'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CrashLoopError } from '../../src/errors.js'
 import type { ProcessHealthEvent } from '../../src/types.js'
 import { fixture, isAlive, nextEvent, supervisor, tempDir, until } from '../helpers.js'
-import { freePort, get } from '../http-load.js'
+import { freePort, get, getPath } from '../http-load.js'
 
 const pidOf = async (port: number): Promise<number> => (JSON.parse(await get(port)) as { pid: number }).pid
 
@@ -115,17 +114,3 @@ describe('health probes', () => {
     expect(sup.list()[0]!.status).toBe('errored')
   }, 60_000)
 })
-
-/** A GET of `path` on a connection of its own (no agent keeps it open). */
-function getPath(port: number, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve(body))
-    })
-    req.on('error', reject)
-    req.end()
-  })
-}

@@ -1,23 +1,8 @@
-import { request } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import type { ProcessHealthEvent } from '../../../src/types.js'
 import { fixture, until } from '../../helpers.js'
-import { freePort } from '../../http-load.js'
+import { freePort, getPath } from '../../http-load.js'
 import { served } from './rpc-helpers.js'
-
-/** A GET of `path` on a connection of its own. */
-function getPath(port: number, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve(body))
-    })
-    req.on('error', reject)
-    req.end()
-  })
-}
 
 describe('health over RPC', () => {
   it('carries ProcessInfo.health in list() and describe(), kept current, and process:health events to subscribers', async () => {
